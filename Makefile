@@ -1,0 +1,141 @@
+# The front door. `make` runs the pipeline, one stage per script in scripts/:
+#
+#   deps -> fetch -> unpack -> apply -> config -> build -> image -> boot -> verdict
+#
+# Every stage is re-runnable and cheap when its output is up to date; `make help` lists targets
+# and variables. Data lives in files: conf/ (pin, packages, guest, NVDIMM layout, splat
+# patterns), kernel-config/ (fragments), series + patches/, test/tests.list.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := all
+MAKEFLAGS += --no-print-directory
+
+include conf/pin.env
+
+# Variables (documented in `make help` and README.md).
+PATCHED ?= 1
+FLAVOUR := $(if $(filter 0,$(PATCHED)),pristine,patched)
+BUILD_DIR ?= $(CURDIR)/build
+DOWNLOAD_DIR ?= $(CURDIR)/downloads
+FRAGMENTS ?= kernel-config/base.config
+ACCEL ?= auto
+BOOT_TIMEOUT ?= 1200
+TESTS ?= *
+export FLAVOUR BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS
+export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V
+
+S := scripts
+
+.PHONY: all help deps fetch unpack apply config build image boot verdict pristine \
+	check lint harness-tests git-am clean distclean
+
+## Pipeline ------------------------------------------------------------------------------------
+
+all: verdict
+
+deps:
+	@$(S)/deps.sh
+
+fetch: deps
+	@$(S)/fetch.sh
+
+unpack: fetch
+	@$(S)/unpack.sh
+
+apply: unpack
+ifeq ($(FLAVOUR),patched)
+	@$(S)/apply.sh
+endif
+
+config: apply
+	@$(S)/config.sh
+
+build: config
+	@$(S)/build.sh
+
+image: deps
+	@$(S)/image.sh
+
+boot: build image
+	@$(S)/boot.sh
+
+verdict: boot
+	@$(S)/verdict.sh
+
+pristine:
+	@$(MAKE) PATCHED=0 all
+
+## Checks --------------------------------------------------------------------------------------
+
+# The test command (README, .ci/run): cheap gates first, then the pipeline, then the harness's
+# own tests (some need the kernel just built), then `git am`.
+check:
+	@start=$$(date +%s); \
+	for t in lint all harness-tests git-am; do \
+		echo "=== make $$t"; t0=$$(date +%s); \
+		$(MAKE) $$t || { echo "check: 'make $$t' failed"; exit 1; }; \
+		echo "=== make $$t: passed in $$(( $$(date +%s) - t0 )) s"; \
+	done; \
+	echo "check: all gates passed in $$(( $$(date +%s) - start )) s"
+
+lint: unpack
+	@$(S)/lint.sh
+
+harness-tests: deps
+	@test/host/run.sh
+
+git-am: unpack
+	@$(S)/git-am.sh
+
+## Housekeeping --------------------------------------------------------------------------------
+
+clean:
+	rm -rf $(BUILD_DIR)
+
+distclean: clean
+	rm -rf $(DOWNLOAD_DIR)
+
+help:
+	@sed -n 's/^##H //p' $(MAKEFILE_LIST)
+
+##H Usage: make [TARGET] [VARIABLE=value ...]
+##H
+##H Main targets
+##H   all (default)  the whole pipeline below, ending in a verdict line "N passed, N failed, N skipped"
+##H   check          the test command: lint, the pipeline, the harness's own tests, git-am
+##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
+##H
+##H Pipeline stages (each runs the ones before it; all are re-runnable)
+##H   deps           install missing Debian packages (conf/packages) with apt-get
+##H   fetch          download and verify the pinned tarball (cached in downloads/)
+##H   unpack         extract it into build/pristine/linux-<version>
+##H   apply          quilt: build/patched/linux-<version> = pristine + series (patches/)
+##H   config         tinyconfig + FRAGMENTS into build/<flavour>/obj/.config, every option checked
+##H   build          bzImage in build/<flavour>/obj (ccache; log in obj/build.log)
+##H   image          the guest initramfs (busybox, ndctl, tests) in build/guest/
+##H   boot           QEMU with the NVDIMMs of conf/nvdimm.layout; logs in build/<flavour>/logs/
+##H   verdict        judge the boot: KTAP results and kernel-log splats
+##H
+##H Other targets
+##H   lint           shellcheck the scripts; checkpatch the C tests
+##H   harness-tests  the harness's own host-side tests (test/host/)
+##H   git-am         git am the series onto a fresh git repository of the pristine tree
+##H   clean          remove build/ (keeps downloads/)
+##H   distclean      also remove downloads/
+##H
+##H Variables
+##H   PATCHED=0|1          0: the pristine kernel (build/pristine), 1: the series (default)
+##H   KERNEL_TARBALL=F|URL use this v$(LINUX_VERSION) tarball (e.g. kernel.org's) instead of Debian's
+##H   KERNEL_SHA256=HEX    its sha256 (checked when given)
+##H   KERNEL_GIT=DIR|URL   take the tree from this git repository instead ...
+##H   KERNEL_GIT_REF=REF   ... at this ref (default $(LINUX_GIT_REF))
+##H   FRAGMENTS="F ..."    config fragments (default kernel-config/base.config)
+##H   TESTS="GLOB,..."     run only the guest tests matching these globs (test/tests.list)
+##H   MEMMAP=SIZE!START    also give the guest an e820 pmem range (memmap=), e.g. 4G!4G
+##H   ACCEL=auto|kvm|tcg   QEMU accelerator (auto: KVM only if a probe boot works)
+##H   BOOT_TIMEOUT=SECS    host-side limit for one guest run (default 1200)
+##H   JOBS=N               parallel build jobs (default: nproc)
+##H   CCACHE=0             build without ccache
+##H   BUILD_DIR, DOWNLOAD_DIR  where outputs and downloads go (default build/, downloads/)
+##H   V=1                  verbose kernel build

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Stage "boot": boot the flavour's kernel in QEMU with the NVDIMMs of conf/nvdimm.layout and let
+# the guest run its tests.
+# Input: $BUILD_DIR/<flavour>/obj/arch/x86/boot/bzImage, $BUILD_DIR/guest/initramfs.cpio.gz,
+# conf/guest.env, conf/nvdimm.layout; TESTS (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
+# BOOT_TIMEOUT (s), ACCEL.
+# Output: $BUILD_DIR/<flavour>/logs/console.log (the kernel log) and ktap.log (the results).
+# Fails when QEMU fails or the guest does not power off within BOOT_TIMEOUT.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+need_cmd qemu-system-x86_64 timeout
+# shellcheck source=../conf/guest.env
+. "$TOP/conf/guest.env"
+
+FLAVOUR=${FLAVOUR:-patched}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
+LAYOUT=${LAYOUT:-$TOP/conf/nvdimm.layout}
+dir=$(flavour_dir "$FLAVOUR")
+kernel=${KERNEL_IMAGE:-$dir/obj/arch/x86/boot/bzImage}
+initrd=${INITRD:-$BUILD_DIR/guest/initramfs.cpio.gz}
+logs=$dir/logs
+[ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
+[ -f "$initrd" ] || die "no initramfs at $initrd (run 'make image')"
+
+accel=$("$TOP/scripts/accel.sh" "$kernel" "$initrd")
+cpu=$GUEST_CPU
+[ "$accel" = kvm ] && cpu=host
+
+# Fresh, sparse backing files every boot: each run starts with empty label areas.
+mkdir -p "$logs" "$dir/nvdimm"
+rm -f "$dir"/nvdimm/*.img
+dimms=()
+i=0
+while read -r name mib label; do
+	img=$dir/nvdimm/$name.img
+	lbytes=$(numfmt --from=iec "$label")
+	[ $((mib % 16)) -eq 0 ] || die "$LAYOUT: $name: $mib MiB is not a multiple of 16 MiB"
+	truncate -s $((mib * 1048576 + lbytes)) "$img"
+	dimms+=(-object "memory-backend-file,id=mem$i,share=on,mem-path=$img,size=$((mib * 1048576 + lbytes))"
+		-device "nvdimm,memdev=mem$i,id=$name,label-size=$label")
+	i=$((i + 1))
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$LAYOUT")
+
+cmdline="$GUEST_CMDLINE harness.kernel=$FLAVOUR harness.tests=${TESTS:-*}"
+[ -n "${MEMMAP:-}" ] && cmdline+=" memmap=$MEMMAP"
+
+console=$logs/console.log
+ktap=$logs/ktap.log
+: >"$console"
+: >"$ktap"
+say "booting $FLAVOUR ($accel, timeout ${BOOT_TIMEOUT}s); kernel log: ${console#"$TOP"/}"
+start=$(date +%s)
+# Results as they come: the top-level KTAP lines.
+tail --pid=$$ -n +1 -F "$ktap" 2>/dev/null | grep --line-buffered -E '^(not )?ok ' | sed -u 's/^/  /' &
+progress=$!
+trap 'kill $progress 2>/dev/null || true' EXIT
+rc=0
+timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 \
+	-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS" \
+	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}" \
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+	-display none -monitor none -serial "file:$console" -serial "file:$ktap" \
+	-no-reboot -nic none </dev/null >"$logs/qemu.log" 2>&1 || rc=$?
+sleep 0.5
+secs=$(( $(date +%s) - start ))
+rm -f "$dir"/nvdimm/*.img
+case $rc in
+0) say "guest powered off after ${secs}s" ;;
+124|137) tail -n 20 "$console" | sed 's/^/  | /' >&2
+	die "guest did not finish within BOOT_TIMEOUT=${BOOT_TIMEOUT}s (hung?); last kernel lines above, full log: $console" ;;
+*) sed 's/^/  | /' "$logs/qemu.log" >&2
+	die "qemu failed (exit $rc); see above and $logs/qemu.log" ;;
+esac

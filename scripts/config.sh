@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Stage "config": `make tinyconfig`, then merge the fragments, then check every requested option.
+# Input: the flavour's tree, FRAGMENTS (default kernel-config/base.config).
+# Output: $BUILD_DIR/<flavour>/obj/.config. kconfig drops options whose dependencies are missing
+# without a word; here a dropped option fails the run, naming it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+FLAVOUR=${FLAVOUR:-patched}
+FRAGMENTS=${FRAGMENTS:-$TOP/kernel-config/base.config}
+dir=$(flavour_dir "$FLAVOUR")
+tree=$dir/$TREE_NAME
+obj=$dir/obj
+[ -f "$tree/Makefile" ] || die "no tree at $tree"
+frags=()
+for f in $FRAGMENTS; do
+	case "$f" in /*) ;; *) f=$TOP/$f ;; esac
+	[ -f "$f" ] || die "config fragment $f not found"
+	frags+=("$f")
+done
+
+# Skip when neither the fragments nor the tree (its applied patches) changed.
+stamp=$obj/config.stamp
+id=$({ cat "${frags[@]}"; cat "$dir/applied" 2>/dev/null || true; } | sha256sum | awk '{print $1}')
+[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ] && [ -f "$obj/.config" ] && exit 0
+
+mkdir -p "$obj"
+rm -f "$stamp"
+make -s -C "$tree" O="$obj" tinyconfig >/dev/null
+"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}" >/dev/null
+make -s -C "$tree" O="$obj" olddefconfig >/dev/null
+
+# Every option a fragment asks for must be in the final .config, with the requested value.
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*) grep -qxF -- "$line" "$obj/.config" && continue
+		got=$(grep -E "^(# )?${line%%=*}[= ]" "$obj/.config" || echo "absent")
+		say "requested $line, got: $got"; bad=1 ;;
+	"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}
+		grep -q "^$opt=" "$obj/.config" || continue
+		say "requested $line, got: $(grep "^$opt=" "$obj/.config")"; bad=1 ;;
+	esac
+done < <(cat "${frags[@]}")
+[ "$bad" -eq 0 ] || die "kconfig dropped or changed requested options (missing dependencies?); see above"
+printf '%s\n' "$id" >"$stamp"

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax_mmap: map a device-DAX instance and check granularity, data and refusals.
+ *
+ * Usage: dax_mmap /dev/daxX.Y ALIGN LENGTH   (sizes take a k, M or G suffix)
+ *
+ * ALIGN is the instance's configured alignment; LENGTH is how much of it to map (a multiple
+ * of ALIGN). Prints KTAP; exits 0 when every subtest passed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "util.h"
+
+#define PAGE 4096UL
+
+static unsigned long parse_size(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 0);
+
+	switch (*end) {
+	case 'G': case 'g':
+		v <<= 10;
+		fallthrough;
+	case 'M': case 'm':
+		v <<= 10;
+		fallthrough;
+	case 'K': case 'k':
+		v <<= 10;
+		break;
+	case '\0':
+		break;
+	default:
+		ktap_bail("bad size argument");
+	}
+	return v;
+}
+
+static long minflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+/* The value stored in the first word of each 4 KiB page: depends on the page's offset. */
+static u64 pattern(unsigned long off)
+{
+	return 0x6465766d61700000ULL ^ (off / PAGE) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* KernelPageSize of the smaps entry that starts at @addr, in kB, or -1. */
+static long kernel_page_kb(void *addr)
+{
+	char line[256], want[32];
+	long kb = -1;
+	int found = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, want, strlen(want)))
+			found = 1;
+		else if (found && sscanf(line, "KernelPageSize: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return found ? kb : -1;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long align, len, off, bad = 0;
+	long before, faults, lo, hi, kb;
+	char *p;
+	int fd;
+
+	if (argc != 4)
+		ktap_bail("usage: dax_mmap /dev/daxX.Y ALIGN LENGTH");
+	align = parse_size(argv[2]);
+	len = parse_size(argv[3]);
+	if (!align || len % align)
+		ktap_bail("LENGTH must be a multiple of ALIGN");
+
+	ktap_plan(align > PAGE ? 6 : 5);
+	ktap_print("%s: align %lu, length %lu", argv[1], align, len);
+	fd = open(argv[1], O_RDWR);
+	if (fd < 0)
+		ktap_bail("cannot open the device");
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		ktap_print("mmap: %s", strerror(errno));
+		ktap_bail("shared mapping failed");
+	}
+	ktap_result((unsigned long)p % align == 0, "shared mapping is aligned");
+
+	/* One store per 4 KiB page: one fault per ALIGN-sized leaf. */
+	before = minflt();
+	for (off = 0; off < len; off += PAGE)
+		WRITE_ONCE(*(u64 *)(p + off), pattern(off));
+	faults = minflt() - before;
+	lo = len / align;
+	hi = lo + 2;	/* the loop's own stack/libc pages */
+	if (faults < lo || faults > hi)
+		ktap_print("faults: expected %ld..%ld, got %ld", lo, hi, faults);
+	ktap_result(faults >= lo && faults <= hi, "one fault per aligned leaf");
+
+	kb = kernel_page_kb(p);
+	if (kb != (long)(align >> 10))
+		ktap_print("KernelPageSize: expected %lu kB, got %ld", align >> 10, kb);
+	ktap_result(kb == (long)(align >> 10), "smaps KernelPageSize is the alignment");
+
+	/* The data must survive munmap and a new mapping. */
+	munmap(p, len);
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		ktap_bail("second shared mapping failed");
+	for (off = 0; off < len; off += PAGE) {
+		u64 got = READ_ONCE(*(u64 *)(p + off));
+
+		if (got != pattern(off) && bad++ < 3)
+			ktap_print("offset %#lx: expected %#llx, got %#llx", off,
+				   (unsigned long long)pattern(off), (unsigned long long)got);
+	}
+	ktap_result(!bad, "data survives munmap and a new mapping");
+	munmap(p, len);
+
+	p = mmap(NULL, align, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (p != MAP_FAILED || errno != EINVAL)
+		ktap_print("MAP_PRIVATE: expected EINVAL, got %s",
+			   p == MAP_FAILED ? strerror(errno) : "a mapping");
+	ktap_result(p == MAP_FAILED && errno == EINVAL, "MAP_PRIVATE is refused with EINVAL");
+
+	if (align > PAGE) {
+		p = mmap(NULL, align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, PAGE);
+		if (p != MAP_FAILED || errno != EINVAL)
+			ktap_print("offset 4096: expected EINVAL, got %s",
+				   p == MAP_FAILED ? strerror(errno) : "a mapping");
+		ktap_result(p == MAP_FAILED && errno == EINVAL,
+			    "an offset below the alignment is refused with EINVAL");
+	}
+	close(fd);
+	return ktap_exit();
+}

@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Helpers for the harness's host-side tests. Each test is a bash script that sources this file,
+# works in its own temporary BUILD_DIR/DOWNLOAD_DIR, and exits 0 (pass), 4 (skip) or 1 (fail),
+# printing what it expected and what happened.
+set -euo pipefail
+HT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/harness-test.XXXXXX")
+trap 'rm -rf "$HT_TMP"' EXIT
+export BUILD_DIR=$HT_TMP/build DOWNLOAD_DIR=$HT_TMP/downloads
+unset KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF TESTS MEMMAP
+ht_failed=0
+
+# The real build directory of the checkout, for tests that need its kernel or pristine tree.
+HT_REAL_BUILD=${HT_REAL_BUILD:-$HT_TOP/build}
+
+fail() { echo "# FAIL: $*"; ht_failed=1; }
+pass() { echo "# ok: $*"; }
+
+# expect_fail WHAT REGEX CMD...: CMD must exit non-zero and print a line matching REGEX.
+expect_fail() {
+	local what=$1 re=$2 out rc=0
+	shift 2
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		fail "$what: expected a non-zero exit, got 0"
+		printf '%s\n' "$out" | sed 's/^/#   | /'
+	elif ! grep -qE -- "$re" <<<"$out"; then
+		fail "$what: expected a message matching /$re/, got:"
+		printf '%s\n' "$out" | sed 's/^/#   | /'
+	else
+		pass "$what: exit $rc, \"$(grep -m1 -E -- "$re" <<<"$out")\""
+	fi
+}
+
+# expect_ok WHAT CMD...: CMD must succeed.
+expect_ok() {
+	local what=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		fail "$what: expected success, got exit $rc:"
+		printf '%s\n' "$out" | sed 's/^/#   | /'
+	else
+		pass "$what"
+	fi
+}
+
+ht_exit() { exit "$ht_failed"; }

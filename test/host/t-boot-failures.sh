@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# A guest that hangs is stopped at BOOT_TIMEOUT with a clear message; a guest that panics and an
+# oops in the kernel log both fail the verdict, printing the relevant lines.
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+kernel=
+for f in patched pristine; do
+	[ -f "$HT_REAL_BUILD/$f/obj/arch/x86/boot/bzImage" ] && { kernel=$HT_REAL_BUILD/$f/obj/arch/x86/boot/bzImage; break; }
+done
+[ -n "$kernel" ] || { echo "# SKIP: no kernel built in $HT_REAL_BUILD (run 'make build')"; exit 4; }
+export KERNEL_IMAGE=$kernel FLAVOUR=patched
+[ -f "$HT_REAL_BUILD/accel" ] && mkdir -p "$BUILD_DIR" && cp "$HT_REAL_BUILD/accel" "$BUILD_DIR/accel"
+
+# mkinitrd INIT-BODY: an initramfs with busybox whose /init runs INIT-BODY.
+mkinitrd() {
+	local root=$HT_TMP/root
+	rm -rf "$root"
+	mkdir -p "$root/bin" "$root/proc" "$root/dev"
+	cp /bin/busybox "$root/bin/busybox"
+	printf '#!/bin/busybox sh\n/bin/busybox mount -t proc proc /proc\n%s\n' "$1" >"$root/init"
+	chmod +x "$root/init"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$HT_TMP/initrd.gz"
+	echo "$HT_TMP/initrd.gz"
+}
+
+INITRD=$(mkinitrd '/bin/busybox sleep 100000') BOOT_TIMEOUT=20 \
+	expect_fail "a hung guest" "did not finish within BOOT_TIMEOUT=20s" "$HT_TOP/scripts/boot.sh"
+
+# init exits: "Attempted to kill init", panic=-1 reboots, QEMU (-no-reboot) exits.
+INITRD=$(mkinitrd 'exit 0') BOOT_TIMEOUT=120 expect_ok "a panicking guest powers off" "$HT_TOP/scripts/boot.sh"
+expect_fail "the verdict on a panic" "kernel panicked" "$HT_TOP/scripts/verdict.sh"
+out=$("$HT_TOP/scripts/verdict.sh" 2>&1 || true)
+grep -q "Kernel panic" <<<"$out" && pass "the panic lines are printed" || fail "no panic lines in: $out"
+grep -q "runner did not finish" <<<"$out" && pass "the missing results are reported" || fail "no runner message in: $out"
+ht_exit

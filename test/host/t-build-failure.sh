@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# A failed kernel build ends with a short message naming the flavour, the first compiler
+# errors and the full log, and a non-zero exit.
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+. "$HT_TOP/conf/pin.env"
+
+tree=$BUILD_DIR/patched/linux-$LINUX_VERSION
+mkdir -p "$tree" "$BUILD_DIR/patched/obj"
+: >"$BUILD_DIR/patched/obj/.config"
+# A stand-in kernel Makefile whose bzImage fails like a compiler error does.
+printf 'bzImage:\n\t@echo "mm/gup.c:42:1: error: expected ; before }"\n\t@exit 2\n' >"$tree/Makefile"
+FLAVOUR=patched CCACHE=0 expect_fail "a failing build" "kernel build of patched failed" "$HT_TOP/scripts/build.sh"
+out=$(FLAVOUR=patched CCACHE=0 "$HT_TOP/scripts/build.sh" 2>&1 || true)
+grep -q "first errors:" <<<"$out" && grep -q "mm/gup.c:42:1: error" <<<"$out" &&
+	pass "the first error is shown" || fail "no first error in: $out"
+[ -s "$BUILD_DIR/patched/obj/build.log" ] && pass "the full log is kept" || fail "no build.log"
+ht_exit

@@ -1,0 +1,31 @@
+# shellcheck shell=dash
+# KTAP output for the guest's shell tests (busybox sh), the shell twin of ktap.h.
+# A test sources this, calls ktap_plan N, then ktap_ok/ktap_fail/ktap_skip per subtest, and
+# ends with ktap_exit.
+
+ktap_nr=0 ktap_failed=0 ktap_passed=0 ktap_skipped=0
+
+ktap_plan() { echo "KTAP version 1"; echo "1..$1"; }
+ktap_print() { echo "# $*"; }
+ktap_ok() { ktap_nr=$((ktap_nr + 1)) ktap_passed=$((ktap_passed + 1)); echo "ok $ktap_nr $*"; }
+ktap_fail() { ktap_nr=$((ktap_nr + 1)) ktap_failed=$((ktap_failed + 1)); echo "not ok $ktap_nr $*"; }
+ktap_skip() { ktap_nr=$((ktap_nr + 1)) ktap_skipped=$((ktap_skipped + 1)); echo "ok $ktap_nr $1 # SKIP $2"; }
+# ktap_check NAME CMD...: one subtest that passes when CMD succeeds (its output is shown).
+ktap_check() {
+	name=$1
+	shift
+	if out=$("$@" 2>&1); then
+		[ -n "$out" ] && echo "$out" | sed 's/^/# /'
+		ktap_ok "$name"
+	else
+		echo "$out" | sed 's/^/# /'
+		ktap_print "command failed: $*"
+		ktap_fail "$name"
+	fi
+}
+ktap_bail() { echo "Bail out! $*"; exit 1; }
+ktap_exit() {
+	[ "$ktap_failed" -gt 0 ] && exit 1
+	[ "$ktap_passed" -eq 0 ] && [ "$ktap_skipped" -gt 0 ] && exit 4
+	exit 0
+}

@@ -1,0 +1,45 @@
+# shellcheck shell=dash
+# Namespace set-up for the guest's tests, through ndctl. Region numbers do not follow QEMU's
+# -device order, so regions are chosen by size.
+
+NDCTL=/usr/bin/ndctl
+
+# nd_region smallest|largest: print the name of the smallest or largest NVDIMM region.
+nd_region() {
+	for r in /sys/bus/nd/devices/region*; do
+		[ -f "$r/size" ] && echo "$(cat "$r/size") ${r##*/}"
+	done | sort -n | if [ "$1" = largest ]; then tail -n 1; else head -n 1; fi | cut -d' ' -f2
+}
+
+# nd_reconfigure REGION MODE [ALIGN]: turn the region's first namespace into MODE (devdax,
+# fsdax, raw) at ALIGN, discarding what it held. Prints ndctl's JSON.
+nd_reconfigure() {
+	ns=namespace${1#region}.0
+	if [ -n "${3:-}" ]; then
+		$NDCTL create-namespace -f -e "$ns" -m "$2" -a "$3"
+	else
+		$NDCTL create-namespace -f -e "$ns" -m "$2"
+	fi
+}
+
+# nd_devdax REGION ALIGN: make the region's namespace device-DAX at ALIGN; print /dev/daxX.Y.
+nd_devdax() {
+	json=$(nd_reconfigure "$1" devdax "$2") || { echo "$json" >&2; return 1; }
+	dev=$(echo "$json" | sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' | head -n 1)
+	if [ -z "$dev" ] || [ ! -c "/dev/$dev" ]; then
+		echo "no dax device in: $json" >&2
+		return 1
+	fi
+	echo "/dev/$dev"
+}
+
+# nd_fsdax REGION: make the region's namespace fsdax; print /dev/pmemX.
+nd_fsdax() {
+	json=$(nd_reconfigure "$1" fsdax) || { echo "$json" >&2; return 1; }
+	dev=$(echo "$json" | sed -n 's/.*"blockdev":"\(pmem[0-9.]*\)".*/\1/p' | head -n 1)
+	if [ -z "$dev" ] || [ ! -b "/dev/$dev" ]; then
+		echo "no pmem device in: $json" >&2
+		return 1
+	fi
+	echo "/dev/$dev"
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Kernel-style helpers for the guest test programs (userspace). */
+#ifndef HARNESS_UTIL_H
+#define HARNESS_UTIL_H
+
+#include <linux/types.h>
+
+typedef __u64 u64;
+typedef __u32 u32;
+
+#define fallthrough __attribute__((__fallthrough__))
+
+/* Accesses the compiler must not merge or drop: each one must reach the mapping. */
+#define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+
+#endif /* HARNESS_UTIL_H */
