@@ -4,14 +4,13 @@
 # printing what it expected and what happened.
 set -euo pipefail
 HT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# The checkout's real build directory, for tests that need its kernel or pristine tree.
+HT_REAL_BUILD=${BUILD_DIR:-$HT_TOP/build}
 HT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/harness-test.XXXXXX")
 trap 'rm -rf "$HT_TMP"' EXIT
 export BUILD_DIR=$HT_TMP/build DOWNLOAD_DIR=$HT_TMP/downloads
 unset KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF TESTS MEMMAP
 ht_failed=0
-
-# The real build directory of the checkout, for tests that need its kernel or pristine tree.
-HT_REAL_BUILD=${HT_REAL_BUILD:-$HT_TOP/build}
 
 fail() { echo "# FAIL: $*"; ht_failed=1; }
 pass() { echo "# ok: $*"; }

@@ -40,30 +40,73 @@ printf '0001-good.patch\n0002-bad.patch\n0003-later.patch\n' >"$SERIES"
 
 expect_fail "a patch that does not apply" "patch 2/3 0002-bad.patch does not apply" "$HT_TOP/scripts/apply.sh"
 out=$("$HT_TOP/scripts/apply.sh" 2>&1 || true)
-grep -q "Hunk #1 FAILED" <<<"$out" && pass "the failing hunk is named" || fail "no failing hunk in: $out"
-[ "$(cd "$tree" && quilt applied 2>/dev/null | sed 's,.*/,,')" = 0001-good.patch ] &&
-	pass "the tree holds exactly patch 1" || fail "quilt applied: $(cd "$tree" && quilt applied 2>&1)"
-grep -qx TWO "$tree/mm/a.c" && grep -qx beta "$tree/mm/b.c" && pass "files match patch 1 only" ||
+if grep -q "Hunk #1 FAILED" <<<"$out"; then
+	pass "the failing hunk is named"
+else
+	fail "no failing hunk in: $out"
+fi
+if [ "$(cd "$tree" && quilt applied 2>/dev/null | sed 's,.*/,,')" = 0001-good.patch ]; then
+	pass "the tree holds exactly patch 1"
+else
+	fail "quilt applied: $(cd "$tree" && quilt applied 2>&1)"
+fi
+if grep -qx TWO "$tree/mm/a.c" && grep -qx beta "$tree/mm/b.c"; then
+	pass "files match patch 1 only"
+else
 	fail "tree files: $(cat "$tree/mm/a.c" "$tree/mm/b.c" | tr '\n' ' ')"
+fi
 
 mkpatch 0002-bad.patch mm/b.c beta delta
 mkpatch 0003-later.patch mm/b.c delta DELTA
 printf '0001-good.patch\n0002-bad.patch\n0003-later.patch\n' >"$SERIES"
-out=$("$HT_TOP/scripts/apply.sh" 2>&1) && pass "the fixed series applies" || fail "re-run failed: $out"
-grep -q "popping" <<<"$out" && fail "a resumed run popped patches: $out" || pass "the re-run resumed at patch 2"
-grep -qx DELTA "$tree/mm/b.c" && pass "patches 2 and 3 applied" || fail "mm/b.c: $(cat "$tree/mm/b.c")"
+if out=$("$HT_TOP/scripts/apply.sh" 2>&1); then
+	pass "the fixed series applies"
+else
+	fail "re-run failed: $out"
+fi
+if grep -q "popping" <<<"$out"; then
+	fail "a resumed run popped patches: $out"
+else
+	pass "the re-run resumed at patch 2"
+fi
+if grep -qx DELTA "$tree/mm/b.c"; then
+	pass "patches 2 and 3 applied"
+else
+	fail "mm/b.c: $(cat "$tree/mm/b.c")"
+fi
 
 mkpatch 0001-good.patch mm/a.c two TWO-EDITED
-out=$("$HT_TOP/scripts/apply.sh" 2>&1) && pass "an edited patch 1 re-applies" || fail "re-run failed: $out"
-grep -q "popping all" <<<"$out" && pass "it popped back to the edited patch" || fail "no pop in: $out"
-grep -qx TWO-EDITED "$tree/mm/a.c" && grep -qx DELTA "$tree/mm/b.c" && pass "tree matches the edited series" ||
+if out=$("$HT_TOP/scripts/apply.sh" 2>&1); then
+	pass "an edited patch 1 re-applies"
+else
+	fail "re-run failed: $out"
+fi
+if grep -q "popping all" <<<"$out"; then
+	pass "it popped back to the edited patch"
+else
+	fail "no pop in: $out"
+fi
+if grep -qx TWO-EDITED "$tree/mm/a.c" && grep -qx DELTA "$tree/mm/b.c"; then
+	pass "tree matches the edited series"
+else
 	fail "tree files: $(cat "$tree/mm/a.c" "$tree/mm/b.c" | tr '\n' ' ')"
+fi
 
-[ "$(cat "$pristine/mm/a.c" "$pristine/mm/b.c" | tr '\n' ' ')" = "one two three alpha beta gamma " ] &&
-	pass "the pristine tree is unchanged (hard links were broken, not written through)" ||
+if [ "$(cat "$pristine/mm/a.c" "$pristine/mm/b.c" | tr '\n' ' ')" = "one two three alpha beta gamma " ]; then
+	pass "the pristine tree is unchanged (hard links were broken, not written through)"
+else
 	fail "the pristine tree changed: $(cat "$pristine/mm/a.c" "$pristine/mm/b.c" | tr '\n' ' ')"
+fi
 
 : >"$SERIES"
-out=$("$HT_TOP/scripts/apply.sh" 2>&1) && pass "an empty series applies" || fail "empty series failed: $out"
-cmp -s "$pristine/mm/a.c" "$tree/mm/a.c" && pass "an empty series gives the pristine files" || fail "mm/a.c differs"
+if out=$("$HT_TOP/scripts/apply.sh" 2>&1); then
+	pass "an empty series applies"
+else
+	fail "empty series failed: $out"
+fi
+if cmp -s "$pristine/mm/a.c" "$tree/mm/a.c"; then
+	pass "an empty series gives the pristine files"
+else
+	fail "mm/a.c differs"
+fi
 ht_exit

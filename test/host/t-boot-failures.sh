@@ -31,6 +31,14 @@ INITRD=$(mkinitrd '/bin/busybox sleep 100000') BOOT_TIMEOUT=20 \
 INITRD=$(mkinitrd 'exit 0') BOOT_TIMEOUT=120 expect_ok "a panicking guest powers off" "$HT_TOP/scripts/boot.sh"
 expect_fail "the verdict on a panic" "kernel panicked" "$HT_TOP/scripts/verdict.sh"
 out=$("$HT_TOP/scripts/verdict.sh" 2>&1 || true)
-grep -q "Kernel panic" <<<"$out" && pass "the panic lines are printed" || fail "no panic lines in: $out"
-grep -q "runner did not finish" <<<"$out" && pass "the missing results are reported" || fail "no runner message in: $out"
+if grep -q "Kernel panic" <<<"$out"; then
+	pass "the panic lines are printed"
+else
+	fail "no panic lines in: $out"
+fi
+if grep -q "runner did not finish" <<<"$out"; then
+	pass "the missing results are reported"
+else
+	fail "no runner message in: $out"
+fi
 ht_exit

@@ -12,7 +12,14 @@ mkdir -p "$tree" "$BUILD_DIR/patched/obj"
 printf 'bzImage:\n\t@echo "mm/gup.c:42:1: error: expected ; before }"\n\t@exit 2\n' >"$tree/Makefile"
 FLAVOUR=patched CCACHE=0 expect_fail "a failing build" "kernel build of patched failed" "$HT_TOP/scripts/build.sh"
 out=$(FLAVOUR=patched CCACHE=0 "$HT_TOP/scripts/build.sh" 2>&1 || true)
-grep -q "first errors:" <<<"$out" && grep -q "mm/gup.c:42:1: error" <<<"$out" &&
-	pass "the first error is shown" || fail "no first error in: $out"
-[ -s "$BUILD_DIR/patched/obj/build.log" ] && pass "the full log is kept" || fail "no build.log"
+if grep -q "first errors:" <<<"$out" && grep -q "mm/gup.c:42:1: error" <<<"$out"; then
+	pass "the first error is shown"
+else
+	fail "no first error in: $out"
+fi
+if [ -s "$BUILD_DIR/patched/obj/build.log" ]; then
+	pass "the full log is kept"
+else
+	fail "no build.log"
+fi
 ht_exit

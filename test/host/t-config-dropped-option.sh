@@ -13,8 +13,11 @@ printf 'CONFIG_64BIT=y\nCONFIG_KASAN=y\n' >"$HT_TMP/bad.config"
 FLAVOUR=pristine FRAGMENTS=$HT_TMP/bad.config \
 	expect_fail "a dropped option" "requested CONFIG_KASAN=y, got: (# CONFIG_KASAN is not set|absent)" \
 	"$HT_TOP/scripts/config.sh"
-[ ! -f "$BUILD_DIR/pristine/obj/config.stamp" ] && pass "the config is not marked done" ||
+if [ ! -f "$BUILD_DIR/pristine/obj/config.stamp" ]; then
+	pass "the config is not marked done"
+else
 	fail "config.stamp written for a bad config"
+fi
 printf 'CONFIG_64BIT=y\n' >"$HT_TMP/good.config"
 FLAVOUR=pristine FRAGMENTS=$HT_TMP/good.config expect_ok "a satisfiable fragment" "$HT_TOP/scripts/config.sh"
 ht_exit

@@ -10,5 +10,9 @@ export KERNEL_TARBALL=$HT_TMP/linux-7.2.7.tar.xz
 expect_ok "fetch of a local tarball without a checksum" "$HT_TOP/scripts/fetch.sh"
 expect_fail "unpack of 7.2.7" "holds Linux '7.2.7', expected" "$HT_TOP/scripts/unpack.sh"
 leftovers=$(find "$BUILD_DIR/pristine" -mindepth 1 -maxdepth 1 2>/dev/null)
-[ -z "$leftovers" ] && pass "no tree and no stamp left behind" || fail "left behind: $leftovers"
+if [ -z "$leftovers" ]; then
+	pass "no tree and no stamp left behind"
+else
+	fail "left behind: $leftovers"
+fi
 ht_exit
