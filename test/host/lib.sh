@@ -5,6 +5,7 @@
 set -euo pipefail
 HT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # The checkout's real build directory, for tests that need its kernel or pristine tree.
+# shellcheck disable=SC2034 # used by the tests
 HT_REAL_BUILD=${BUILD_DIR:-$HT_TOP/build}
 HT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/harness-test.XXXXXX")
 trap 'rm -rf "$HT_TMP"' EXIT
