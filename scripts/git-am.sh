@@ -26,7 +26,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$base" ] || ! g rev-parse -q --v
 	mkdir -p "$dir"
 	cp -a "$pristine" "$repo"
 	g init -q
-	g add -A
+	g add -A -f	# the tarball's files, including those the kernel's .gitignore names
 	GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z' \
 		g commit -q -m "Linux $LINUX_VERSION" --author="harness <harness@localhost>"
 	g tag base
