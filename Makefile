@@ -15,19 +15,20 @@ include conf/pin.env
 
 # Variables (documented in `make help` and README.md).
 PATCHED ?= 1
-FLAVOUR := $(if $(filter 0,$(PATCHED)),pristine,patched)
+FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
+SERIES ?= $(CURDIR)/series
 BUILD_DIR ?= $(CURDIR)/build
 DOWNLOAD_DIR ?= $(CURDIR)/downloads
 FRAGMENTS ?= kernel-config/base.config
 ACCEL ?= auto
 BOOT_TIMEOUT ?= 1200
 TESTS ?= *
-export FLAVOUR BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS
+export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS
 export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V
 
 S := scripts
 
-.PHONY: all help deps fetch unpack apply config build image boot verdict pristine \
+.PHONY: all help deps fetch unpack apply config build image boot verdict pristine fix-only \
 	check lint harness-tests git-am clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
@@ -44,7 +45,7 @@ unpack: fetch
 	@$(S)/unpack.sh
 
 apply: unpack
-ifeq ($(FLAVOUR),patched)
+ifneq ($(FLAVOUR),pristine)
 	@$(S)/apply.sh
 endif
 
@@ -64,15 +65,24 @@ verdict: boot
 	@$(S)/verdict.sh
 
 pristine:
-	@$(MAKE) PATCHED=0 all
+	@$(MAKE) FLAVOUR=pristine all
+
+# Pristine v7.2.8 plus only the patches marked "# stable" in series (the fix that must stand
+# alone for -stable), running the lifetime tests.
+fix-only:
+	@mkdir -p $(BUILD_DIR)
+	@grep -E '^[^#[:space:]]+[[:space:]]+#[[:space:]]*stable' $(SERIES) >$(BUILD_DIR)/fix-only.series || \
+		{ echo "fix-only: no patch in series is marked '# stable'"; exit 1; }
+	@$(MAKE) FLAVOUR=fix-only SERIES=$(BUILD_DIR)/fix-only.series TESTS='$(or $(filter-out *,$(TESTS)),lifetime/*)' all
 
 ## Checks --------------------------------------------------------------------------------------
 
-# The test command (README, .ci/run): cheap gates first, then the pipeline, then the harness's
-# own tests (some need the kernel just built), then `git am`.
+# The test command (README, .ci/run): cheap gates first, then the pipeline on the series and on
+# pristine v7.2.8 (same tests, pristine expectations), then the harness's own tests (some need a
+# kernel built), then `git am`.
 check:
 	@start=$$(date +%s); \
-	for t in lint all harness-tests git-am; do \
+	for t in lint all pristine harness-tests git-am; do \
 		echo "=== make $$t"; t0=$$(date +%s); \
 		$(MAKE) $$t || { echo "check: 'make $$t' failed"; exit 1; }; \
 		echo "=== make $$t: passed in $$(( $$(date +%s) - t0 )) s"; \
@@ -97,14 +107,16 @@ distclean: clean
 	rm -rf $(DOWNLOAD_DIR)
 
 help:
-	@sed -n 's/^##H //p' $(MAKEFILE_LIST)
+	@sed -n '/^##H/{s/^##H \{0,1\}//;s/$$(LINUX_VERSION)/$(LINUX_VERSION)/g;s/$$(LINUX_GIT_REF)/$(LINUX_GIT_REF)/g;p}' Makefile
 
 ##H Usage: make [TARGET] [VARIABLE=value ...]
 ##H
 ##H Main targets
 ##H   all (default)  the whole pipeline below, ending in a verdict line "N passed, N failed, N skipped"
-##H   check          the test command: lint, the pipeline, the harness's own tests, git-am
+##H   check          the test command: lint, the pipeline on the series and on pristine,
+##H                  the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
+##H   fix-only       pristine + the patches marked "# stable" in series, lifetime tests only
 ##H
 ##H Pipeline stages (each runs the ones before it; all are re-runnable)
 ##H   deps           install missing Debian packages (conf/packages) with apt-get
@@ -126,6 +138,8 @@ help:
 ##H
 ##H Variables
 ##H   PATCHED=0|1          0: the pristine kernel (build/pristine), 1: the series (default)
+##H   FLAVOUR=NAME         build/NAME holds this kernel's tree, build and logs (default patched)
+##H   SERIES=FILE          the quilt series to apply (default: series)
 ##H   KERNEL_TARBALL=F|URL use this v$(LINUX_VERSION) tarball (e.g. kernel.org's) instead of Debian's
 ##H   KERNEL_SHA256=HEX    its sha256 (checked when given)
 ##H   KERNEL_GIT=DIR|URL   take the tree from this git repository instead ...
