@@ -3,6 +3,8 @@
 # -device order, so regions are chosen by size.
 
 NDCTL=/usr/bin/ndctl
+# shellcheck disable=SC2034 # used by the tests
+DAXCTL=/usr/bin/daxctl
 
 # nd_region smallest|largest: print the name of the smallest or largest NVDIMM region.
 nd_region() {
