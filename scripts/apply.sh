@@ -48,7 +48,7 @@ QUILT_SERIES=$(realpath --relative-to="$tree" "$SERIES")
 cd "$tree"
 
 # quilt's own record must agree with ours; if not (an interrupted run, a hand edit), start over.
-if [ "$(quilt applied 2>/dev/null | sed 's,.*/,,')" != "$(awk '{print $2}' "$applied")" ]; then
+if [ "$(cat .pc/applied-patches 2>/dev/null)" != "$(awk '{print $2}' "$applied")" ]; then
 	say "the tree's quilt state does not match the record; recreating it"
 	cd "$TOP" && rm -rf "$tree" "$base_stamp" && exec "$0" "$@"
 fi

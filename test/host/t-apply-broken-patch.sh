@@ -98,6 +98,16 @@ else
 	fail "the pristine tree changed: $(cat "$pristine/mm/a.c" "$pristine/mm/b.c" | tr '\n' ' ')"
 fi
 
+# A patch dropped from the series (and deleted) is popped from the tree; the rest is kept.
+rm "$HT_TMP/patches/0003-later.patch"
+printf '0001-good.patch\n0002-bad.patch\n' >"$SERIES"
+out=$("$HT_TOP/scripts/apply.sh" 2>&1) || fail "re-run without patch 3 failed: $out"
+if grep -qx delta "$tree/mm/b.c" && ! grep -q recreating <<<"$out"; then
+	pass "a dropped patch is popped, the rest kept"
+else
+	fail "mm/b.c: $(cat "$tree/mm/b.c"); output: $out"
+fi
+
 : >"$SERIES"
 if out=$("$HT_TOP/scripts/apply.sh" 2>&1); then
 	pass "an empty series applies"
