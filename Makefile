@@ -24,12 +24,12 @@ ACCEL ?= auto
 BOOT_TIMEOUT ?= 1200
 TESTS ?= *
 export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS
-export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V
+export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT
 
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build image boot verdict pristine fix-only \
-	check lint harness-tests git-am clean distclean
+	check lint harness-tests git-am bisect clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
 
@@ -98,6 +98,10 @@ harness-tests: deps
 git-am: unpack
 	@$(S)/git-am.sh
 
+# Every prefix of the series builds (BISECT_BOOT=1: and boots and passes the guest suite).
+bisect: unpack image
+	@$(S)/bisect.sh
+
 ## Housekeeping --------------------------------------------------------------------------------
 
 clean:
@@ -133,6 +137,8 @@ help:
 ##H   lint           shellcheck the scripts; checkpatch the C tests
 ##H   harness-tests  the harness's own host-side tests (test/host/)
 ##H   git-am         git am the series onto a fresh git repository of the pristine tree
+##H   bisect         build after every patch, one incremental tree (BISECT_BOOT=1: also boot
+##H                  and run the guest suite after every patch); build/bisect/
 ##H   clean          remove build/ (keeps downloads/)
 ##H   distclean      also remove downloads/
 ##H
@@ -153,3 +159,4 @@ help:
 ##H   CCACHE=0             build without ccache
 ##H   BUILD_DIR, DOWNLOAD_DIR  where outputs and downloads go (default build/, downloads/)
 ##H   V=1                  verbose kernel build
+##H   BISECT_BOOT=1        make bisect also boots every step
