@@ -29,7 +29,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build image boot verdict pristine fix-only \
-	check lint harness-tests git-am bisect clean distclean
+	check lint harness-tests git-am bisect identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
 
@@ -98,6 +98,11 @@ harness-tests: deps
 git-am: unpack
 	@$(S)/git-am.sh
 
+# Author and sign off the series as IDENTITY="Full Name <address>" (rewrites patches/ and
+# conf/identity; commit the result).
+identity:
+	@$(S)/identity.sh "$(IDENTITY)"
+
 # Every prefix of the series builds (BISECT_BOOT=1: and boots and passes the guest suite).
 bisect: unpack image
 	@$(S)/bisect.sh
@@ -139,6 +144,7 @@ help:
 ##H   git-am         git am the series onto a fresh git repository of the pristine tree
 ##H   bisect         build after every patch, one incremental tree (BISECT_BOOT=1: also boot
 ##H                  and run the guest suite after every patch); build/bisect/
+##H   identity       IDENTITY="Name <addr>": author and sign off every patch as that person
 ##H   clean          remove build/ (keeps downloads/)
 ##H   distclean      also remove downloads/
 ##H
