@@ -14,7 +14,7 @@ FLAVOUR=${FLAVOUR:-patched}
 pristine=$(flavour_dir pristine)/$TREE_NAME
 dir=$(flavour_dir "$FLAVOUR")
 tree=$dir/$TREE_NAME
-applied=$dir/applied          # "sha256 name" of every patch quilt has pushed, in order
+applied=$dir/applied          # "sha256-of-diff name" of every patch quilt has pushed, in order
 base_stamp=$dir/base.stamp    # the pristine source this copy was made from
 
 [ -f "$pristine/Makefile" ] || die "no pristine tree at $pristine (run 'make unpack')"
@@ -27,7 +27,9 @@ mkdir -p "$dir"
 while read -r name _; do
 	case "$name" in ''|\#*) continue ;; esac
 	[ -f "$PATCH_DIR/$name" ] || die "series names $name, which is not in ${PATCH_DIR#"$TOP"/}/"
-	printf '%s %s\n' "$(sha256sum <"$PATCH_DIR/$name" | awk '{print $1}')" "$name" >>"$want.tmp"
+	# Only the diff decides what quilt does: a changelog edit re-applies (and rebuilds) nothing.
+	sum=$(awk '/^(diff |--- |Index: )/ { d = 1 } d' "$PATCH_DIR/$name" | sha256sum | awk '{print $1}')
+	printf '%s %s\n' "$sum" "$name" >>"$want.tmp"
 done <"$SERIES"
 mv "$want.tmp" "$want"
 

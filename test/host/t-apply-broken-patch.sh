@@ -98,6 +98,16 @@ else
 	fail "the pristine tree changed: $(cat "$pristine/mm/a.c" "$pristine/mm/b.c" | tr '\n' ' ')"
 fi
 
+# A changelog-only edit re-applies nothing.
+sed -i 's/^Subject: \[PATCH\] 0001-good.patch$/Subject: [PATCH] a better title/' "$HT_TMP/patches/0001-good.patch"
+grep -q "a better title" "$HT_TMP/patches/0001-good.patch" || fail "the test did not edit the changelog"
+out=$("$HT_TOP/scripts/apply.sh" 2>&1) || fail "re-run after a changelog edit failed: $out"
+if grep -q "popping" <<<"$out"; then
+	fail "a changelog-only edit popped patches: $out"
+else
+	pass "a changelog-only edit re-applies nothing"
+fi
+
 # A patch dropped from the series (and deleted) is popped from the tree; the rest is kept.
 rm "$HT_TMP/patches/0003-later.patch"
 printf '0001-good.patch\n0002-bad.patch\n' >"$SERIES"
