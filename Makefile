@@ -67,13 +67,14 @@ verdict: boot
 pristine:
 	@$(MAKE) FLAVOUR=pristine all
 
-# Pristine v7.2.8 plus only the patches marked "# stable" in series (the fix that must stand
-# alone for -stable), running the lifetime tests.
+# Pristine v7.2.8 plus only the patches marked "# stable" in series (the fixes that must stand
+# alone for -stable), running the tests they name ("tests:" in series).
 fix-only:
 	@mkdir -p $(BUILD_DIR)
 	@grep -E '^[^#[:space:]]+[[:space:]]+#[[:space:]]*stable' $(SERIES) >$(BUILD_DIR)/fix-only.series || \
 		{ echo "fix-only: no patch in series is marked '# stable'"; exit 1; }
-	@$(MAKE) FLAVOUR=fix-only SERIES=$(BUILD_DIR)/fix-only.series TESTS='$(or $(filter-out *,$(TESTS)),lifetime/*)' all
+	@$(MAKE) FLAVOUR=fix-only SERIES=$(BUILD_DIR)/fix-only.series \
+		TESTS="$(or $(filter-out *,$(TESTS)),$$(sed -n 's/.*tests:[[:space:]]*\([^[:space:]]*\).*/\1/p' $(BUILD_DIR)/fix-only.series | paste -sd,))" all
 
 ## Checks --------------------------------------------------------------------------------------
 
@@ -125,7 +126,7 @@ help:
 ##H   check          the test command: lint, the pipeline on the series and on pristine,
 ##H                  the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
-##H   fix-only       pristine + the patches marked "# stable" in series, lifetime tests only
+##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
 ##H
 ##H Pipeline stages (each runs the ones before it; all are re-runnable)
 ##H   deps           install missing Debian packages (conf/packages) with apt-get

@@ -48,6 +48,12 @@ export QUILT_PATCHES QUILT_SERIES QUILT_PC=.pc
 QUILT_PATCHES=$(realpath --relative-to="$tree" "$PATCH_DIR")
 QUILT_SERIES=$(realpath --relative-to="$tree" "$SERIES")
 cd "$tree"
+# quilt remembers the series and patch paths of its first run in .pc/ and prefers them to the
+# environment: point them at this run's (SERIES may differ between runs of one flavour).
+if [ -d .pc ]; then
+	printf '%s\n' "$QUILT_PATCHES" >.pc/.quilt_patches
+	printf '%s\n' "$QUILT_SERIES" >.pc/.quilt_series
+fi
 
 # quilt's own record must agree with ours; if not (an interrupted run, a hand edit), start over.
 if [ "$(cat .pc/applied-patches 2>/dev/null)" != "$(awk '{print $2}' "$applied")" ]; then

@@ -2,7 +2,7 @@
 # Stage "boot": boot the flavour's kernel in QEMU with the NVDIMMs of conf/nvdimm.layout and let
 # the guest run its tests.
 # Input: $BUILD_DIR/<flavour>/obj/arch/x86/boot/bzImage, $BUILD_DIR/guest/initramfs.cpio.gz,
-# conf/guest.env, conf/nvdimm.layout; TESTS (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
+# conf/guest.env, conf/nvdimm.layout, the expectations (scripts/expectations.sh); TESTS (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
 # BOOT_TIMEOUT (s), ACCEL.
 # Output: $BUILD_DIR/<flavour>/logs/console.log (the kernel log) and ktap.log (the results).
 # Fails when QEMU fails or the guest does not power off within BOOT_TIMEOUT.
@@ -41,7 +41,9 @@ while read -r name mib label; do
 	i=$((i + 1))
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$LAYOUT")
 
+expect=$("$TOP/scripts/expectations.sh" "$FLAVOUR")
 cmdline="$GUEST_CMDLINE harness.kernel=$FLAVOUR harness.tests=${TESTS:-*}"
+cmdline+=" harness.xfail=$(sed -n 's/^xfail //p' <<<"$expect") harness.skip=$(sed -n 's/^skip //p' <<<"$expect")"
 [ -n "${MEMMAP:-}" ] && cmdline+=" memmap=$MEMMAP"
 
 console=$logs/console.log

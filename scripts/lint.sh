@@ -39,4 +39,28 @@ for f in patches/*.patch; do
 done
 [ "$bad" -eq 0 ] || die "the series and patches/ disagree (above)"
 say "series: ${#listed[@]} patches, all from and signed off by $id"
+
+# Every test that needs a patch (kinds xfail-pristine, patched) is claimed by a "tests:" glob of
+# a patch in series, and every such glob matches a test (scripts/expectations.sh relies on it).
+mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' test/tests.list | awk '{print $1, $2}')
+mapfile -t globs < <(sed -n 's/^[^#[:space:]][^#]*#.*tests:[[:space:]]*\([^[:space:]]*\).*/\1/p' series | tr ',' '\n')
+for t in "${tests[@]}"; do
+	name=${t% *} kind=${t#* }
+	case $kind in both) continue ;; xfail-pristine|patched) ;; *) say "test/tests.list: $name: unknown kind $kind"; bad=1; continue ;; esac
+	claimed=0
+	for g in "${globs[@]}"; do
+		# shellcheck disable=SC2254 # the glob is a pattern
+		case $name in $g) claimed=1 ;; esac
+	done
+	[ "$claimed" = 1 ] || { say "test $name ($kind) is not named by any patch's 'tests:' in series"; bad=1; }
+done
+for g in "${globs[@]}"; do
+	hit=0
+	for t in "${tests[@]}"; do
+		# shellcheck disable=SC2254
+		case ${t% *} in $g) hit=1 ;; esac
+	done
+	[ "$hit" = 1 ] || { say "series: 'tests: $g' matches no test in test/tests.list"; bad=1; }
+done
+[ "$bad" -eq 0 ] || die "the series and test/tests.list disagree (above)"
 say "clean"

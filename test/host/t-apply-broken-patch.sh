@@ -108,6 +108,18 @@ else
 	pass "a changelog-only edit re-applies nothing"
 fi
 
+# Another series file for the same tree (as make fix-only does): quilt must follow it, not the
+# path it remembered in .pc/ from the first run.
+mkpatch 0004-other.patch mm/b.c beta OTHER
+printf '0001-good.patch\n0004-other.patch\n' >"$HT_TMP/other-series"
+out=$(SERIES=$HT_TMP/other-series "$HT_TOP/scripts/apply.sh" 2>&1) || fail "another series file failed: $out"
+if grep -qx OTHER "$tree/mm/b.c" && grep -qx TWO-EDITED "$tree/mm/a.c"; then
+	pass "a different series file is followed"
+else
+	fail "with the other series: mm/b.c: $(cat "$tree/mm/b.c"); output: $out"
+fi
+out=$("$HT_TOP/scripts/apply.sh" 2>&1) || fail "back to the first series file failed: $out"
+
 # A patch dropped from the series (and deleted) is popped from the tree; the rest is kept.
 rm "$HT_TMP/patches/0003-later.patch"
 printf '0001-good.patch\n0002-bad.patch\n' >"$SERIES"
