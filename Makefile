@@ -29,7 +29,8 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build image boot verdict pristine fix-only \
-	check lint harness-tests git-am bisect identity clean distclean
+	check lint review gate-format gate-checkpatch gate-kerneldoc harness-tests git-am bisect \
+	identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ fix-only:
 # kernel built), then `git am`.
 check:
 	@start=$$(date +%s); \
-	for t in lint all pristine harness-tests git-am; do \
+	for t in lint review all pristine harness-tests git-am; do \
 		echo "=== make $$t"; t0=$$(date +%s); \
 		$(MAKE) $$t || { echo "check: 'make $$t' failed"; exit 1; }; \
 		echo "=== make $$t: passed in $$(( $$(date +%s) - t0 )) s"; \
@@ -98,6 +99,16 @@ harness-tests: deps
 
 git-am: unpack
 	@$(S)/git-am.sh
+
+# Review gates, each also a target of its own: the series in mailing-list form (numbering,
+# identity, changelog, diffstats), checkpatch.pl --strict, no new kernel-doc warnings.
+review: gate-format gate-checkpatch gate-kerneldoc
+
+gate-format:
+	@$(S)/gate-format.sh
+
+gate-checkpatch gate-kerneldoc: unpack
+	@$(S)/$@.sh
 
 # Author and sign off the series as IDENTITY="Full Name <address>" (rewrites patches/ and
 # conf/identity; commit the result).
@@ -123,8 +134,8 @@ help:
 ##H
 ##H Main targets
 ##H   all (default)  the whole pipeline below, ending in a verdict line "N passed, N failed, N skipped"
-##H   check          the test command: lint, the pipeline on the series and on pristine,
-##H                  the harness's own tests, git-am
+##H   check          the test command: lint, review, the pipeline on the series and on
+##H                  pristine, the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
 ##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
 ##H
@@ -140,7 +151,13 @@ help:
 ##H   verdict        judge the boot: KTAP results and kernel-log splats
 ##H
 ##H Other targets
-##H   lint           shellcheck the scripts; checkpatch the C tests
+##H   lint           shellcheck the scripts; checkpatch the C tests; series and tests agree
+##H   review         the review gates below, on the series
+##H   gate-format    patches/ = series; [PATCH n/N], From/Signed-off-by identity, changelog,
+##H                  diffstat recomputed; a cover letter's base-commit and diffstat
+##H   gate-checkpatch  checkpatch.pl --strict on every patch: no ERROR/WARNING (CHECKs listed)
+##H   gate-kerneldoc kernel-doc -Wall on every touched file: no new warnings; new header
+##H                  functions documented
 ##H   harness-tests  the harness's own host-side tests (test/host/)
 ##H   git-am         git am the series onto a fresh git repository of the pristine tree
 ##H   bisect         build after every patch, one incremental tree (BISECT_BOOT=1: also boot
