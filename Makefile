@@ -24,12 +24,13 @@ ACCEL ?= auto
 BOOT_TIMEOUT ?= 1200
 TESTS ?= *
 export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS
-export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT
+export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT \
+	GATE_BUILD_MAX GATE_BUILD_CONFIGS
 
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build image boot verdict pristine fix-only \
-	check lint review gate-format gate-checkpatch gate-kerneldoc harness-tests git-am bisect \
+	check lint review gate-format gate-checkpatch gate-kerneldoc gate-build harness-tests git-am bisect \
 	identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
@@ -84,7 +85,7 @@ fix-only:
 # kernel built), then `git am`.
 check:
 	@start=$$(date +%s); \
-	for t in lint review all pristine harness-tests git-am; do \
+	for t in lint review all pristine gate-build harness-tests git-am; do \
 		echo "=== make $$t"; t0=$$(date +%s); \
 		$(MAKE) $$t || { echo "check: 'make $$t' failed"; exit 1; }; \
 		echo "=== make $$t: passed in $$(( $$(date +%s) - t0 )) s"; \
@@ -109,6 +110,12 @@ gate-format:
 
 gate-checkpatch gate-kerneldoc: unpack
 	@$(S)/$@.sh
+
+# The bounded bisect check (make bisect is the full one): after every patch, compile what it
+# affects, with the project config and an i386 config without ARCH_HAS_PTE_DEVMAP; the whole
+# series fully in both.
+gate-build: unpack
+	@$(S)/gate-build.sh
 
 # Author and sign off the series as IDENTITY="Full Name <address>" (rewrites patches/ and
 # conf/identity; commit the result).
@@ -135,7 +142,7 @@ help:
 ##H Main targets
 ##H   all (default)  the whole pipeline below, ending in a verdict line "N passed, N failed, N skipped"
 ##H   check          the test command: lint, review, the pipeline on the series and on
-##H                  pristine, the harness's own tests, git-am
+##H                  pristine, gate-build, the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
 ##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
 ##H
@@ -158,6 +165,8 @@ help:
 ##H   gate-checkpatch  checkpatch.pl --strict on every patch: no ERROR/WARNING (CHECKs listed)
 ##H   gate-kerneldoc kernel-doc -Wall on every touched file: no new warnings; new header
 ##H                  functions documented
+##H   gate-build     bounded bisect: after each patch compile the objects it affects (x86_64
+##H                  and i386 configs); the whole series fully in both (GATE_BUILD_MAX=40)
 ##H   harness-tests  the harness's own host-side tests (test/host/)
 ##H   git-am         git am the series onto a fresh git repository of the pristine tree
 ##H   bisect         build after every patch, one incremental tree (BISECT_BOOT=1: also boot

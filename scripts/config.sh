@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stage "config": `make tinyconfig`, then merge the fragments, then check every requested option.
-# Input: the flavour's tree, FRAGMENTS (default kernel-config/base.config).
-# Output: $BUILD_DIR/<flavour>/obj/.config. kconfig drops options whose dependencies are missing
-# without a word; here a dropped option fails the run, naming it.
+# Input: the flavour's tree, FRAGMENTS (default kernel-config/base.config); KARCH (the kernel's
+# ARCH, default the host's) and OBJ_NAME (default obj) for another configuration of one tree.
+# Output: $BUILD_DIR/<flavour>/<OBJ_NAME>/.config. kconfig drops options whose dependencies are
+# missing without a word; here a dropped option fails the run, naming it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -10,7 +11,7 @@ FLAVOUR=${FLAVOUR:-patched}
 FRAGMENTS=${FRAGMENTS:-$TOP/kernel-config/base.config}
 dir=$(flavour_dir "$FLAVOUR")
 tree=$dir/$TREE_NAME
-obj=$dir/obj
+obj=$dir/${OBJ_NAME:-obj}
 [ -f "$tree/Makefile" ] || die "no tree at $tree"
 frags=()
 for f in $FRAGMENTS; do
@@ -19,16 +20,25 @@ for f in $FRAGMENTS; do
 	frags+=("$f")
 done
 
-# Skip when neither the fragments nor the tree (its applied patches) changed.
+# Skip when neither the fragments nor the Kconfig files (the applied patches' Kconfig hunks)
+# changed.
+PATCH_DIR=${PATCH_DIR:-$TOP/patches}
+kconfig_hunks() {
+	[ -f "$dir/applied" ] || return 0
+	awk '{print $2}' "$dir/applied" | while read -r p; do
+		awk '/^diff --git / { k = ($3 ~ /Kconfig/) } k' "$PATCH_DIR/$p"
+	done
+}
 stamp=$obj/config.stamp
-id=$({ cat "${frags[@]}"; cat "$dir/applied" 2>/dev/null || true; } | sha256sum | awk '{print $1}')
+id=$({ echo "${KARCH:-}"; cat "${frags[@]}"; kconfig_hunks; } | sha256sum | awk '{print $1}')
 [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ] && [ -f "$obj/.config" ] && exit 0
 
 mkdir -p "$obj"
 rm -f "$stamp"
-make -s -C "$tree" O="$obj" tinyconfig >/dev/null
-"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}" >/dev/null
-make -s -C "$tree" O="$obj" olddefconfig >/dev/null
+arch=(${KARCH:+ARCH=$KARCH})
+make -s -C "$tree" O="$obj" "${arch[@]}" tinyconfig >/dev/null
+${KARCH:+env ARCH=$KARCH} "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}" >/dev/null
+make -s -C "$tree" O="$obj" "${arch[@]}" olddefconfig >/dev/null
 
 # Every option a fragment asks for must be in the final .config, with the requested value.
 bad=0
