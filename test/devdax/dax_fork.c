@@ -28,29 +28,6 @@
 #define MADV_GUARD_INSTALL 102
 #endif
 
-static unsigned long parse_size(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	switch (*end) {
-	case 'G': case 'g':
-		v <<= 10;
-		fallthrough;
-	case 'M': case 'm':
-		v <<= 10;
-		fallthrough;
-	case 'K': case 'k':
-		v <<= 10;
-		break;
-	case '\0':
-		break;
-	default:
-		ktap_bail("bad size argument");
-	}
-	return v;
-}
-
 static u64 pattern(unsigned long off, u64 seed)
 {
 	return seed ^ (off / PAGE) * 0x9e3779b97f4a7c15ULL;
@@ -117,7 +94,7 @@ int main(int argc, char **argv)
 		ktap_bail("usage: dax_fork /dev/daxX.Y ALIGN");
 	align = parse_size(argv[2]);
 	if (!align || align % PAGE)
-		ktap_bail("ALIGN must be a multiple of 4 KiB");
+		ktap_bail("ALIGN: a size (4k, 2M, 1G), a multiple of 4 KiB");
 
 	ktap_plan(5);
 	ktap_print("%s: align %lu, mapping two leaves", argv[1], align);

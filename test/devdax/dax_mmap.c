@@ -21,29 +21,6 @@
 
 #define PAGE 4096UL
 
-static unsigned long parse_size(const char *s)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 0);
-
-	switch (*end) {
-	case 'G': case 'g':
-		v <<= 10;
-		fallthrough;
-	case 'M': case 'm':
-		v <<= 10;
-		fallthrough;
-	case 'K': case 'k':
-		v <<= 10;
-		break;
-	case '\0':
-		break;
-	default:
-		ktap_bail("bad size argument");
-	}
-	return v;
-}
-
 static long minflt(void)
 {
 	struct rusage ru;
@@ -90,8 +67,8 @@ int main(int argc, char **argv)
 		ktap_bail("usage: dax_mmap /dev/daxX.Y ALIGN LENGTH");
 	align = parse_size(argv[2]);
 	len = parse_size(argv[3]);
-	if (!align || len % align)
-		ktap_bail("LENGTH must be a multiple of ALIGN");
+	if (!align || !len || len % align)
+		ktap_bail("ALIGN and LENGTH: sizes (4k, 2M, 1G), LENGTH a multiple of ALIGN");
 
 	ktap_plan(align > PAGE ? 6 : 5);
 	ktap_print("%s: align %lu, length %lu", argv[1], align, len);

@@ -41,11 +41,9 @@ else
 	sed 's/^/# daxctl: /' /tmp/disable.out
 	ktap_fail "the instance disables with nothing referenced"
 fi
-if echo "$name" 2>/tmp/enable.out >/sys/bus/dax/drivers/device_dax/bind &&
-	/tests/bin/dax_mmap "$dev" "$align" "$align" >/tmp/remap.out 2>&1; then
+if nd_enable_and_map "$name" "$align"; then
 	ktap_ok "the instance maps again after re-enabling"
 else
-	sed 's/^/# /' /tmp/enable.out /tmp/remap.out 2>/dev/null
 	ktap_fail "the instance maps again after re-enabling"
 fi
 ktap_exit

@@ -45,3 +45,16 @@ nd_fsdax() {
 	fi
 	echo "/dev/$dev"
 }
+
+# nd_enable_and_map NAME ALIGN: bind the disabled instance NAME (daxX.Y) to device_dax again
+# and map ALIGN bytes of it (dax_mmap). Binds through sysfs: daxctl enable-device looks for a
+# device_dax module, and the test kernels have none (everything is built in). Prints what
+# failed.
+nd_enable_and_map() {
+	if echo "$1" 2>/tmp/enable.out >/sys/bus/dax/drivers/device_dax/bind &&
+		/tests/bin/dax_mmap "/dev/$1" "$2" "$2" >/tmp/remap.out 2>&1; then
+		return 0
+	fi
+	sed 's/^/# /' /tmp/enable.out /tmp/remap.out 2>/dev/null
+	return 1
+}

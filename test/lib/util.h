@@ -3,6 +3,7 @@
 #ifndef HARNESS_UTIL_H
 #define HARNESS_UTIL_H
 
+#include <stdlib.h>
 #include <linux/types.h>
 
 typedef __u64 u64;
@@ -13,5 +14,26 @@ typedef __u32 u32;
 /* Accesses the compiler must not merge or drop: each one must reach the mapping. */
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+
+/* "4k", "2M", "1G" or a plain number of bytes; 0 for anything else. */
+static inline unsigned long parse_size(const char *s)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 0);
+
+	switch (*end) {
+	case 'G': case 'g':
+		v <<= 10;
+		fallthrough;
+	case 'M': case 'm':
+		v <<= 10;
+		fallthrough;
+	case 'K': case 'k':
+		v <<= 10;
+		end++;
+		break;
+	}
+	return *end ? 0 : v;
+}
 
 #endif /* HARNESS_UTIL_H */

@@ -95,13 +95,9 @@ else
 	ktap_fail "the wait was reported in the kernel log"
 fi
 
-# Bind through sysfs: daxctl enable-device looks for a device_dax module, and this kernel has
-# none (everything is built in).
-if echo "$name" 2>/tmp/enable.out >/sys/bus/dax/drivers/device_dax/bind &&
-	/tests/bin/dax_mmap "$dev" "$align" "$align" >/tmp/remap.out 2>&1; then
+if nd_enable_and_map "$name" "$align"; then
 	ktap_ok "the instance maps again after re-enabling"
 else
-	sed 's/^/# /' /tmp/enable.out /tmp/remap.out 2>/dev/null
 	ktap_fail "the instance maps again after re-enabling"
 fi
 gone "$holder" || kill -9 "$holder" 2>/dev/null
