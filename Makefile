@@ -30,7 +30,8 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build image boot verdict pristine fix-only \
-	check lint review gate-format gate-checkpatch gate-kerneldoc gate-build harness-tests git-am bisect \
+	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
+	gate-cocci gate-build harness-tests git-am bisect \
 	identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
@@ -85,7 +86,7 @@ fix-only:
 # kernel built), then `git am`.
 check:
 	@start=$$(date +%s); \
-	for t in lint review all pristine gate-build harness-tests git-am; do \
+	for t in lint review all pristine static gate-build harness-tests git-am; do \
 		echo "=== make $$t"; t0=$$(date +%s); \
 		$(MAKE) $$t || { echo "check: 'make $$t' failed"; exit 1; }; \
 		echo "=== make $$t: passed in $$(( $$(date +%s) - t0 )) s"; \
@@ -109,6 +110,16 @@ gate-format:
 	@$(S)/gate-format.sh
 
 gate-checkpatch gate-kerneldoc: unpack
+	@$(S)/$@.sh
+
+# Static analysis of the files the series touches, on both trees; only new findings fail. Needs
+# both kernels built (static builds them; the single gates expect them).
+static:
+	@$(MAKE) build
+	@$(MAKE) FLAVOUR=pristine build
+	@for g in sparse w1 cocci; do $(S)/gate-$$g.sh || exit 1; done
+
+gate-sparse gate-w1 gate-cocci:
 	@$(S)/$@.sh
 
 # The bounded bisect check (make bisect is the full one): after every patch, compile what it
@@ -142,7 +153,7 @@ help:
 ##H Main targets
 ##H   all (default)  the whole pipeline below, ending in a verdict line "N passed, N failed, N skipped"
 ##H   check          the test command: lint, review, the pipeline on the series and on
-##H                  pristine, gate-build, the harness's own tests, git-am
+##H                  pristine, static, gate-build, the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
 ##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
 ##H
@@ -165,6 +176,11 @@ help:
 ##H   gate-checkpatch  checkpatch.pl --strict on every patch: no ERROR/WARNING (CHECKs listed)
 ##H   gate-kerneldoc kernel-doc -Wall on every touched file: no new warnings; new header
 ##H                  functions documented
+##H   static         gate-sparse, gate-w1, gate-cocci (building both kernels first)
+##H   gate-sparse    sparse (C=2) on the touched .c files and fixed users of the touched headers,
+##H                  pristine vs patched: a new warning fails
+##H   gate-w1        the same files built with W=1: a new compiler warning fails
+##H   gate-cocci     every report-mode coccinelle script on the touched files: a new report fails
 ##H   gate-build     bounded bisect: after each patch compile the objects it affects (x86_64
 ##H                  and i386 configs); the whole series fully in both (GATE_BUILD_MAX=40)
 ##H   harness-tests  the harness's own host-side tests (test/host/)
