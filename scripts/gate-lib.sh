@@ -142,6 +142,23 @@ compare() {
 	new=$(LC_ALL=C comm -13 <(cut -f1 "$2") <(cut -f1 "$3"))
 	[ -z "$new" ] && return 0
 	say "new $1 in the patched tree (not in pristine v$LINUX_VERSION; line numbers ignored):"
-	awk -F'\t' 'NR == FNR { want[$1] = 1; next } ($1 in want) { print "    " $2 }' <(printf '%s\n' "$new") "$3" >&2
+	local line
+	while IFS= read -r line; do
+		printf '    %s\n      from: %s\n' "$line" "$(patches_for "${line%%:*}")" >&2
+	done < <(awk -F'\t' 'NR == FNR { want[$1] = 1; next } ($1 in want) { print $2 }' <(printf '%s\n' "$new") "$3")
 	return 1
+}
+# patches_for FILE: the patches of the series that change FILE, or, for a file none changes
+# (a user of a touched header), those that change a header.
+patches_for() {
+	local p names=() hdrs=()
+	while IFS= read -r p; do
+		grep -qxF "+++ b/$1" "$p" && names+=("${p##*/}")
+		grep -qE '^\+\+\+ b/.*\.h$' "$p" && hdrs+=("${p##*/}")
+	done < <(series_patches)
+	if [ ${#names[@]} -gt 0 ]; then
+		echo "${names[*]}"
+	else
+		echo "a header change in ${hdrs[*]:-no patch}"
+	fi
 }

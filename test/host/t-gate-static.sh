@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The static-analysis gates fail on a series that adds a finding, naming the file and the finding,
-# and the sparse and W=1 gates pass on one that adds only the other kind: a plain 0 for a NULL
-# pointer in mm/memremap.c is a sparse warning (not a compiler one), a file-scope unused const in
+# The static-analysis gates fail on a series that adds a finding, naming the file, the finding and
+# the patch, and the sparse and W=1 gates pass on one that adds only the other kind: a plain 0
+# for a NULL pointer in mm/memremap.c is a sparse warning (not a compiler one), a file-scope unused const in
 # the same file a W=1 warning (-Wunused-const-variable; not sparse's), "pgmap && pgmap && ..." a
 # coccinelle report (tests/doubletest.cocci). Each series is one patch against pristine v7.2.8, so
 # each gate run checks one file per tree, configured like the real pristine build.
@@ -39,6 +39,8 @@ series() {
 series 's/^\t\tpgmap = NULL;$/\t\tpgmap = 0;/'
 expect_fail "a plain integer as NULL pointer: gate-sparse" \
 	"^    $f:[0-9]+:[0-9]+: warning: Using plain integer as NULL pointer" "$HT_TOP/scripts/gate-sparse.sh"
+expect_fail "a plain integer as NULL pointer: gate-sparse names the patch" \
+	"^      from: 9999-gate-test.patch\$" "$HT_TOP/scripts/gate-sparse.sh"
 expect_ok "a plain integer as NULL pointer: gate-w1 (no compiler warning)" "$HT_TOP/scripts/gate-w1.sh"
 
 series 's/^static DEFINE_XARRAY(pgmap_array);$/&\nstatic const int gate_test_unused = 1;/'
