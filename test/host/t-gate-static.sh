@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The static-analysis gates fail on a series that adds a finding, naming the file, the finding and
-# the patch, and the sparse and W=1 gates pass on one that adds only the other kind: a plain 0
-# for a NULL pointer in mm/memremap.c is a sparse warning (not a compiler one), a file-scope unused const in
-# the same file a W=1 warning (-Wunused-const-variable; not sparse's), "pgmap && pgmap && ..." a
-# coccinelle report (tests/doubletest.cocci). Each series is one patch against pristine v7.2.8, so
-# each gate run checks one file per tree, configured like the real pristine build.
+# The static-analysis gates fail on a series that adds a finding, naming the file, the finding
+# and the patch, and the sparse and W=1 gates pass on one that adds only the other kind:
+#  - a plain 0 for a NULL pointer in mm/memremap.c is a sparse warning (not a compiler one);
+#  - a file-scope unused const in the same file a W=1 warning (-Wunused-const-variable);
+#  - "pgmap && pgmap && ..." a coccinelle report (tests/doubletest.cocci).
+# Each series is one patch against pristine v7.2.8, so each gate run checks one file per tree,
+# configured like the real pristine build.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 . "$HT_TOP/conf/pin.env"
