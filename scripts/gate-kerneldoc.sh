@@ -6,7 +6,9 @@
 #    numbers stripped) fails, naming the patch. Every warning the series adds to the pristine tree
 #    is added by some patch, so this is the pristine-vs-patched comparison, attributed.
 #  - A function (definition or prototype) a patch adds to a header outside arch/ must have a
-#    kernel-doc comment ("/**", then " * name() - ...") in that header after the patch. Exempt: names
+#    kernel-doc comment ("/**", then " * name() - ...") after the patch: in that header, or, as
+#    the kernel puts it for a function defined in a .c file, at the definition in one of the
+#    .c files the series touches. Exempt: names
 #    the pristine header already had, and architecture hooks, i.e. names the series also defines
 #    in an arch/ header (the generic fallbacks of pte_devmap() and friends, which are documented,
 #    like pte_special(), by one contract comment).
@@ -45,6 +47,11 @@ added_functions() {
 }
 # documented FILE: the names that have a kernel-doc comment in FILE.
 documented() { sed -nE '/^\/\*\*[[:space:]]*$/{n;s/^ \* ([A-Za-z_][A-Za-z0-9_]*)(\(\))?[[:space:]]*[-:].*/\1/p}' "$1"; }
+# documented_in_c NAME: NAME has a kernel-doc comment in a .c file of $tree (the series' files).
+documented_in_c() {
+	local c
+	while IFS= read -r c; do documented "$c"; done < <(find "$tree" -name '*.c') | grep -qxF "$1"
+}
 # warnings FILE...: kernel-doc's warnings on FILEs of $tree, without line numbers, one per line.
 warnings() {
 	[ $# -gt 0 ] || return 0
@@ -86,6 +93,7 @@ for p in "${patches[@]}"; do
 		[ -f "$tree/$f" ] || continue
 		if [ -f "$pristine/$f" ] && grep -qE "(^|[^A-Za-z0-9_])$name\(" "$pristine/$f"; then continue; fi
 		documented "$tree/$f" | grep -qxF "$name" && continue
+		documented_in_c "$name" && continue
 		case $arch_hooks in *" $name "*) hooks+=("$name()"); continue ;; esac
 		say "$p: $f: $name() is new and has no kernel-doc comment"
 		bad=1

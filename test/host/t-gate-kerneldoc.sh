@@ -2,7 +2,8 @@
 # The kernel-doc gate passes on the real series and fails, naming the patch and the problem, when a
 # patch adds a kernel-doc warning (a renamed parameter in a series patch; a new function in an
 # existing header, whose old warnings and shifted line numbers must not count) or a header function
-# without kernel-doc (a series patch's "/**" made "/*"; a new header); a documented new header passes.
+# without kernel-doc (a series patch's "/**" made "/*"; a new header; a prototype whose .c
+# definition has none); a documented new header, and a prototype documented at its definition, pass.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 . "$HT_TOP/conf/pin.env"
@@ -74,6 +75,31 @@ expect_ok "a new header with a documented function" "$gate"
 printf 'From: x\nSubject: [PATCH 0/1] x\n\nblurb\n' >"$PATCH_DIR/0000-cover-letter.patch"
 sed -i '1i 0000-cover-letter.patch' "$SERIES"
 expect_ok "a cover letter (no diff) in series is skipped" "$gate"
+
+# A prototype in a new header, defined in a new .c file: documented at the definition, as the
+# kernel does it, it passes; with no comment there it fails.
+cat >"$HT_TMP/proto.h" <<'EOF'
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _LINUX_GATE_TEST_H
+#define _LINUX_GATE_TEST_H
+int gate_test_thrice(int x);
+#endif /* _LINUX_GATE_TEST_H */
+EOF
+printf '// SPDX-License-Identifier: GPL-2.0\n#include <linux/gate_test.h>\n\nint gate_test_thrice(int x)\n{\n\treturn 3 * x;\n}\n' >"$HT_TMP/proto.c"
+# addc: append the new .c file to the test patch.
+addc() {
+	{
+		printf 'diff --git a/lib/gate_test.c b/lib/gate_test.c\n'
+		diff -u --label /dev/null --label b/lib/gate_test.c /dev/null "$HT_TMP/proto.c" || true
+	} >>"$PATCH_DIR/9999-gate-test.patch"
+}
+fresh; addpatch include/linux/gate_test.h /dev/null "$HT_TMP/proto.h"; addc
+expect_fail "a new prototype whose definition has no kernel-doc" \
+	"9999-gate-test.patch: include/linux/gate_test.h: gate_test_thrice\(\) is new and has no kernel-doc comment" "$gate"
+doc='/**\n * gate_test_thrice() - Triple a number.\n * @x: The number.\n *\n * Return: 3 * @x.\n */\n'
+sed -i "s|^int gate_test_thrice|$doc&|" "$HT_TMP/proto.c"
+fresh; addpatch include/linux/gate_test.h /dev/null "$HT_TMP/proto.h"; addc
+expect_ok "a new prototype documented at its definition in a .c file" "$gate"
 
 # An existing header with warnings of its own (kref.h: 2 on pristine v7.2.8): a documented function
 # inserted at the top, so every old warning moves, with an undescribed parameter: one new warning.
