@@ -29,7 +29,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 
 S := scripts
 
-.PHONY: all help deps fetch unpack apply config build image boot verdict pristine fix-only \
+.PHONY: all help deps fetch unpack apply config build selftests image boot verdict pristine fix-only \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect \
 	identity clean distclean
@@ -58,7 +58,10 @@ config: apply
 build: config
 	@$(S)/build.sh
 
-image: deps
+selftests: unpack
+	@$(S)/selftests.sh
+
+image: deps selftests
 	@$(S)/image.sh
 
 boot: build image
@@ -164,7 +167,8 @@ help:
 ##H   apply          quilt: build/patched/linux-<version> = pristine + series (patches/)
 ##H   config         tinyconfig + FRAGMENTS into build/<flavour>/obj/.config, every option checked
 ##H   build          bzImage in build/<flavour>/obj (ccache; log in obj/build.log)
-##H   image          the guest initramfs (busybox, ndctl, tests) in build/guest/
+##H   selftests      the kernel selftests of test/selftests.list, static, in build/guest/selftests
+##H   image          the guest initramfs (busybox, ndctl, tests, selftests) in build/guest/
 ##H   boot           QEMU with the NVDIMMs of conf/nvdimm.layout; logs in build/<flavour>/logs/
 ##H   verdict        judge the boot: KTAP results and kernel-log splats
 ##H

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stage "image": the guest's initramfs, shared by every kernel flavour.
 # Input: test/ (init, runner, test list, shell tests, C tests built here), conf/nvdimm.layout,
+# the kernel selftests of build/guest/selftests/bin (scripts/selftests.sh),
 # busybox-static, ndctl, daxctl and mke2fs with the libraries they load.
 # Output: $BUILD_DIR/guest/initramfs.cpio.gz.
 set -euo pipefail
@@ -42,6 +43,8 @@ install -m 0755 "$TOP/test/guest/run-tests" "$root/tests/run-tests"
 cp "$TOP/test/tests.list" "$TOP/conf/nvdimm.layout" "$root/tests/"
 (cd "$TOP/test" && find . -name '*.sh' -not -path './host/*' -print0 | cpio -0 -pdm --quiet "$root/tests")
 cp -r "$guest/tests/bin" "$root/tests/bin"
+[ -d "$guest/selftests/bin" ] || die "no kernel selftests in $guest/selftests (run 'make selftests')"
+cp -r "$guest/selftests/bin" "$root/tests/bin/selftests"
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio -0 -o -H newc --quiet --reproducible) |
 	gzip -1 >"$out.tmp"
