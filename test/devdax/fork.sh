@@ -15,7 +15,7 @@ case $align in 1G) region=$(nd_region largest) ;; *) region=$(nd_region smallest
 ktap_plan 4
 dev=$(nd_devdax "$region" "$align" 2>/tmp/nd.err) || { sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace"; }
 name=${dev#/dev/}
-log_start=$(dmesg | wc -l)
+ktap_dmesg_mark
 
 if /tests/bin/dax_fork "$dev" "$align" >/tmp/fork.out 2>&1; then
 	sed 's/^/# /' /tmp/fork.out
@@ -25,25 +25,7 @@ else
 	ktap_fail "dax_fork"
 fi
 
-splats=$(dmesg | tail -n +"$((log_start + 1))" | grep -E 'BUG|WARNING|Oops|bad page|refcount' || true)
-if [ -z "$splats" ]; then
-	ktap_ok "no kernel splat"
-else
-	echo "$splats" | head -n 20 | sed 's/^/# kernel: /'
-	ktap_fail "no kernel splat"
-fi
+ktap_dmesg_clean "no kernel splat"
 
-# With no reference left anywhere, disabling returns at once; a lost reference makes it wait
-# (with the series) and a leaked one makes a later put touch freed memory (without it).
-if timeout -s KILL 30 "$DAXCTL" disable-device "$name" >/tmp/disable.out 2>&1; then
-	ktap_ok "the instance disables with nothing referenced"
-else
-	sed 's/^/# daxctl: /' /tmp/disable.out
-	ktap_fail "the instance disables with nothing referenced"
-fi
-if nd_enable_and_map "$name" "$align"; then
-	ktap_ok "the instance maps again after re-enabling"
-else
-	ktap_fail "the instance maps again after re-enabling"
-fi
+nd_check_release "$name" "$align"
 ktap_exit

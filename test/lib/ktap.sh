@@ -23,6 +23,20 @@ ktap_check() {
 		ktap_fail "$name"
 	fi
 }
+# ktap_dmesg_mark: remember where the kernel log ends. ktap_dmesg_clean NAME: one subtest that
+# passes when the kernel has logged no warning, oops, bad-page or bad-page-table report since
+# the mark.
+ktap_dmesg_mark() { ktap_log_start=$(dmesg | wc -l); }
+ktap_dmesg_clean() {
+	splats=$(dmesg | tail -n +"$((ktap_log_start + 1))" |
+		grep -E 'BUG|WARNING|Oops|bad page|bad p(gd|4d|ud|md)|refcount' || true)
+	if [ -z "$splats" ]; then
+		ktap_ok "$1"
+	else
+		echo "$splats" | head -n 20 | sed 's/^/# kernel: /'
+		ktap_fail "$1"
+	fi
+}
 ktap_bail() { echo "Bail out! $*"; exit 1; }
 ktap_exit() {
 	[ "$ktap_failed" -gt 0 ] && exit 1

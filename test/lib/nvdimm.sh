@@ -58,3 +58,21 @@ nd_enable_and_map() {
 	sed 's/^/# /' /tmp/enable.out /tmp/remap.out 2>/dev/null
 	return 1
 }
+
+# nd_check_release NAME ALIGN: two KTAP results (lib/ktap.sh). With no reference left anywhere,
+# disabling the instance NAME returns at once: a reference the test leaked or lost makes it wait
+# (with the series; without it a leaked reference is a later use-after-free), and the disable is
+# killed after 30 s. Then the instance is enabled again and mapped (nd_enable_and_map).
+nd_check_release() {
+	if timeout -s KILL 30 "$DAXCTL" disable-device "$1" >/tmp/disable.out 2>&1; then
+		ktap_ok "the instance disables with nothing referenced"
+	else
+		sed 's/^/# daxctl: /' /tmp/disable.out
+		ktap_fail "the instance disables with nothing referenced"
+	fi
+	if nd_enable_and_map "$1" "$2"; then
+		ktap_ok "the instance maps again after re-enabling"
+	else
+		ktap_fail "the instance maps again after re-enabling"
+	fi
+}

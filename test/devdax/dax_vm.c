@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax_vm DEV ALIGN: the VM operations a device-DAX mapping must survive, at ALIGN.
+ *
+ *   - mprotect() of a whole aligned unit to read-only: it reads, a write faults (SIGSEGV in
+ *     a child), and it writes again after mprotect() back to read-write;
+ *   - mremap() of the whole mapping to another aligned address: the data moves with it, and a
+ *     new mapping of the device sees what was written through the moved one;
+ *   - /proc/self/mem reads and writes across a unit boundary (get_user_pages() with
+ *     FOLL_FORCE, the path of ptrace and debuggers);
+ *   - /proc/self/pagemap: every page present, frame numbers contiguous within a unit, the
+ *     data intact afterwards. Page walks split pud leaves (walk_pud_range() has no pud
+ *     handler for pagemap or smaps), so at 1G the entries are gone after the walk and only
+ *     the data is checked: the mapping has to fault back in;
+ *   - /proc/self/smaps: the mapping is listed with KernelPageSize equal to ALIGN.
+ *
+ * Whether the kernel warned while doing this is the caller's check (dmesg). Prints KTAP;
+ * exits 0 when every subtest passed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "util.h"
+
+static int dax_fd;
+static unsigned long align, len;
+
+static inline u32 pattern(u32 seed, unsigned long off)
+{
+	return (seed * 2654435761u) ^ (u32)(off / sizeof(u32));
+}
+
+/*
+ * One word per STRIDE bytes is written and checked: enough to catch a wrong or lost page,
+ * and cheap on 2 GiB under TCG.
+ */
+#define STRIDE 256
+
+static void fill(char *p, unsigned long off, unsigned long n, u32 seed)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i += STRIDE)
+		WRITE_ONCE(*(u32 *)(p + i), pattern(seed, off + i));
+}
+
+static int check(const char *p, unsigned long off, unsigned long n, u32 seed, const char *what)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i += STRIDE)
+		if (READ_ONCE(*(u32 *)(p + i)) != pattern(seed, off + i)) {
+			ktap_print("%s: wrong data at offset %#lx", what, off + i);
+			return -1;
+		}
+	return 0;
+}
+
+static char *map_dax(void *hint, int flags)
+{
+	void *p = mmap(hint, len, PROT_READ | PROT_WRITE, MAP_SHARED | flags, dax_fd, 0);
+
+	if (p == MAP_FAILED) {
+		ktap_print("mmap %lu bytes: %s", len, strerror(errno));
+		return NULL;
+	}
+	return p;
+}
+
+/* Does a write to @p kill a child with SIGSEGV? */
+static int write_faults(char *p)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		WRITE_ONCE(*(u32 *)p, 0);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV;
+}
+
+static int test_mprotect(char *p)
+{
+	char *unit = p + align;
+
+	fill(p, 0, len, 1);
+	if (mprotect(unit, align, PROT_READ)) {
+		ktap_print("mprotect read-only: %s", strerror(errno));
+		return -1;
+	}
+	if (check(unit, align, align, 1, "read-only unit"))
+		return -1;
+	if (write_faults(unit) != 1) {
+		ktap_print("a write to the read-only unit did not fault");
+		return -1;
+	}
+	if (mprotect(unit, align, PROT_READ | PROT_WRITE)) {
+		ktap_print("mprotect read-write: %s", strerror(errno));
+		return -1;
+	}
+	fill(unit, align, align, 2);
+	if (check(p, 0, align, 1, "first unit") || check(unit, align, align, 2, "second unit") ||
+	    check(unit + align, 2 * align, len - 2 * align, 1, "the rest"))
+		return -1;
+	return 0;
+}
+
+/* Moves the mapping to a free aligned address; returns the new address or NULL. */
+static char *test_mremap(char *p)
+{
+	char *area, *target, *q, *fresh;
+	unsigned long area_len = len + align;
+
+	fill(p, 0, len, 3);
+	area = mmap(NULL, area_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		    -1, 0);
+	if (area == MAP_FAILED) {
+		ktap_print("reserving an address range: %s", strerror(errno));
+		return NULL;
+	}
+	target = (char *)(((unsigned long)area + align - 1) & ~(align - 1));
+	q = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, target);
+	if (q == MAP_FAILED) {
+		ktap_print("mremap to %p: %s", target, strerror(errno));
+		munmap(area, area_len);
+		return NULL;
+	}
+	/* Drop what is left of the reservation around the moved mapping. */
+	if (target > area)
+		munmap(area, target - area);
+	if (area + area_len > target + len)
+		munmap(target + len, area + area_len - (target + len));
+	if (check(q, 0, len, 3, "moved mapping"))
+		return NULL;
+	fill(q, 0, len, 4);
+	fresh = map_dax(NULL, 0);
+	if (!fresh)
+		return NULL;
+	if (check(fresh, 0, len, 4, "new mapping after mremap")) {
+		munmap(fresh, len);
+		return NULL;
+	}
+	munmap(fresh, len);
+	return q;
+}
+
+static int test_proc_mem(char *p)
+{
+	unsigned long off = align - 2048, n = 4096;
+	char buf[4096];
+	int fd, ret = -1;
+
+	fill(p, 0, len, 5);
+	fd = open("/proc/self/mem", O_RDWR);
+	if (fd < 0) {
+		ktap_print("open /proc/self/mem: %s", strerror(errno));
+		return -1;
+	}
+	if (pread(fd, buf, n, (off_t)(unsigned long)(p + off)) != (ssize_t)n) {
+		ktap_print("pread /proc/self/mem: %s", strerror(errno));
+		goto out;
+	}
+	if (check(buf, off, n, 5, "read through /proc/self/mem"))
+		goto out;
+	fill(buf, off, n, 6);
+	if (pwrite(fd, buf, n, (off_t)(unsigned long)(p + off)) != (ssize_t)n) {
+		ktap_print("pwrite /proc/self/mem: %s", strerror(errno));
+		goto out;
+	}
+	ret = check(p + off, off, n, 6, "written through /proc/self/mem");
+out:
+	close(fd);
+	return ret;
+}
+
+static int test_pagemap(char *p)
+{
+	unsigned long i, pages = len / 4096, step = align / 4096, absent = 0;
+	int pud_leaves = align >= (1UL << 30);
+	u64 e, prev = 0;
+	int fd, ret = -1;
+
+	fill(p, 0, len, 7);
+
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0) {
+		ktap_print("open /proc/self/pagemap: %s", strerror(errno));
+		return -1;
+	}
+	/* pagemap_read() walks the whole range; sample the first pages of each unit. */
+	for (i = 0; i < pages; i += (i % step < 16) ? 1 : step - i % step) {
+		off_t pos = (off_t)((unsigned long)p / 4096 + i) * 8;
+
+		if (pread(fd, &e, 8, pos) != 8) {
+			ktap_print("pread pagemap: %s", strerror(errno));
+			goto out;
+		}
+		if (!(e >> 63)) {
+			absent++;
+			if (pud_leaves)
+				continue;
+			ktap_print("page %lu of the mapping is not present: %#llx", i, e);
+			goto out;
+		}
+		e &= (1ULL << 55) - 1;
+		if (i % step && e != prev + 1) {
+			ktap_print("page %lu: pfn %#llx after %#llx", i, e, prev);
+			goto out;
+		}
+		prev = e;
+	}
+	if (pud_leaves)
+		ktap_print("pagemap: %lu sampled pages not present (the walk split the puds)",
+			   absent);
+	ret = check(p, 0, len, 7, "data after the pagemap walk");
+out:
+	close(fd);
+	return ret;
+}
+
+static int test_smaps(char *p)
+{
+	char line[256], want[64];
+	unsigned long kps = 0, rss = ~0UL, val;
+	int in_vma = 0;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "r");
+	if (!f) {
+		ktap_print("open /proc/self/smaps: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') > strchr(line, '-'))
+			in_vma = !strncmp(line, want, strlen(want));
+		if (!in_vma)
+			continue;
+		if (sscanf(line, "Rss: %lu kB", &val) == 1)
+			rss = val;
+		else if (sscanf(line, "KernelPageSize: %lu kB", &val) == 1)
+			kps = val;
+	}
+	fclose(f);
+	ktap_print("smaps: Rss %lu kB, KernelPageSize %lu kB", rss, kps);
+	if (kps != align / 1024) {
+		ktap_print("KernelPageSize is not the device's alignment");
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char *p;
+
+	if (argc != 3)
+		ktap_bail("usage: dax_vm DEV ALIGN");
+	align = parse_size(argv[2]);
+	if (!align)
+		ktap_bail("bad ALIGN");
+	len = (align >= (1UL << 30) ? 2 : 4) * align;
+	dax_fd = open(argv[1], O_RDWR);
+	if (dax_fd < 0)
+		ktap_bail("cannot open the dax device");
+
+	ktap_plan(5);
+	p = map_dax(NULL, 0);
+	if (!p)
+		ktap_bail("cannot map the device");
+	ktap_result(!test_mprotect(p), "mprotect of a whole unit to read-only and back");
+	p = test_mremap(p);
+	ktap_result(!!p, "mremap of the whole mapping to another aligned address");
+	if (!p) {
+		p = map_dax(NULL, 0);
+		if (!p)
+			ktap_bail("cannot map the device again");
+	}
+	ktap_result(!test_proc_mem(p), "/proc/self/mem reads and writes across a unit boundary");
+	ktap_result(!test_pagemap(p), "pagemap: present and contiguous, data intact");
+	ktap_result(!test_smaps(p), "smaps: KernelPageSize is the alignment");
+	munmap(p, len);
+	return ktap_exit();
+}
