@@ -1,10 +1,14 @@
 #!/bin/sh
 # shellcheck shell=dash
-# selftests/run PROGRAM [ARGS]: run a kernel selftest (/tests/bin/selftests/PROGRAM, built by
-# scripts/selftests.sh) on a machine prepared the way run_vmtests.sh prepares it: swap, here on
-# a RAM disk, for the swap-out cases, and 2 MiB hugetlb pages for the hugetlb cases. Both are
-# undone afterwards. The program prints its own KTAP; its exit status is the result.
-prog=/tests/bin/selftests/$1 swap=/dev/ram1 hp=/proc/sys/vm/nr_hugepages
+# selftests/run [-f] PROGRAM [ARGS]: run a kernel selftest (/tests/bin/selftests/PROGRAM, built
+# by scripts/selftests.sh) on a machine prepared the way run_vmtests.sh prepares it: swap, here on
+# a RAM disk, for the swap-out cases, and 2 MiB hugetlb pages for the hugetlb cases. With -f, an
+# ext4 file system (large folios in the page cache) on another RAM disk, whose mount point is
+# passed as the last argument (split_huge_page_test's pagecache cases). All undone afterwards.
+# The program prints its own KTAP; its exit status is the result.
+swap=/dev/ram1 fsdev=/dev/ram2 mnt=/mnt/selftests hp=/proc/sys/vm/nr_hugepages fs=
+[ "$1" = -f ] && { fs=1; shift; }
+prog=/tests/bin/selftests/$1
 shift
 [ -x "$prog" ] || { echo "Bail out! no $prog in the image"; exit 1; }
 [ -b $swap ] || { echo "Bail out! no $swap for swap (CONFIG_BLK_DEV_RAM)"; exit 1; }
@@ -12,11 +16,22 @@ if ! { mkswap $swap >/dev/null 2>&1 && swapon $swap; }; then
 	echo "Bail out! cannot swap on $swap (CONFIG_SWAP)"
 	exit 1
 fi
+if [ -n "$fs" ]; then
+	mkdir -p $mnt
+	if ! { /sbin/mke2fs -q -F -t ext4 $fsdev >/tmp/mkfs.out 2>&1 && mount -t ext4 $fsdev $mnt; }; then
+		sed 's/^/# /' /tmp/mkfs.out
+		swapoff $swap
+		echo "Bail out! cannot mount ext4 from $fsdev on $mnt"
+		exit 1
+	fi
+	set -- "$@" $mnt
+fi
 old_hp=$(cat $hp)
 echo 32 >$hp
 echo "# $(grep -E '^(HugePages_Total|SwapTotal)' /proc/meminfo | tr -s ' \n' '  ')"
 "$prog" "$@"
 rc=$?
 echo "$old_hp" >$hp
+[ -z "$fs" ] || umount $mnt
 swapoff $swap
 exit $rc
