@@ -25,7 +25,7 @@ BOOT_TIMEOUT ?= 1200
 TESTS ?= *
 export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS
 export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT \
-	GATE_BUILD_MAX GATE_BUILD_CONFIGS
+	GATE_BUILD_MAX GATE_BUILD_CONFIGS BISECT_BOOT_FROM
 
 S := scripts
 
@@ -212,4 +212,4 @@ help:
 ##H   CCACHE=0             build without ccache
 ##H   BUILD_DIR, DOWNLOAD_DIR  where outputs and downloads go (default build/, downloads/)
 ##H   V=1                  verbose kernel build
-##H   BISECT_BOOT=1        make bisect also boots every step
+##H   BISECT_BOOT=1        make bisect also boots every step (BISECT_BOOT_FROM=N: from patch N on)

@@ -3,6 +3,7 @@
 # the guest suite). One tree and one build directory, $BUILD_DIR/bisect, step by step: apply.sh
 # pushes one more patch, the kernel build is incremental, so each step costs what the patch
 # touches.
+# BISECT_BOOT_FROM=N boots only from patch N on (the earlier steps are still built).
 # Input: series, patches/, the pristine tree. Output: a table, one line per patch; logs of each
 # step in $BUILD_DIR/bisect/logs-<n>/.
 set -euo pipefail
@@ -26,7 +27,7 @@ for p in "${patches[@]}"; do
 	"$TOP/scripts/config.sh"
 	"$TOP/scripts/build.sh" >/dev/null || die "the kernel does not build after patch $n/${#patches[@]} $p"
 	line="$n $p: builds ($(( $(date +%s) - start )) s)"
-	if [ "${BISECT_BOOT:-0}" = 1 ]; then
+	if [ "${BISECT_BOOT:-0}" = 1 ] && [ "$n" -ge "${BISECT_BOOT_FROM:-1}" ]; then
 		"$TOP/scripts/boot.sh" >/dev/null
 		v=$("$TOP/scripts/verdict.sh" 2>/dev/null) ||
 			die "the guest suite fails after patch $n/${#patches[@]} $p: $v (logs: $dir/logs)"
