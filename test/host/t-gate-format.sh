@@ -15,6 +15,8 @@ mapfile -t list < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$HT_TOP/series" | a
 N=${#list[@]}
 [ "$N" -ge 3 ] || { echo "# SKIP: the series has fewer than 3 patches"; exit 4; }
 p2=${list[1]} p3=${list[2]}
+# num K: patch number K as git format-patch writes it in a series of N (zero-padded to N's width).
+num() { printf '%0*d' ${#N} "$1"; }
 # fresh: a copy of the real series to break.
 fresh() { rm -rf "$PATCH_DIR"; cp -r "$HT_TOP/patches" "$PATCH_DIR"; cp "$HT_TOP/series" "$SERIES"; }
 # first_stat FILE: "path count" of the first diffstat line of FILE.
@@ -43,10 +45,10 @@ fresh; sed -i 's/^From: .*>$/From: Someone Else <else@example.org>/' "$PATCH_DIR
 expect_fail "another From:" "$p3: From: is 'Someone Else <else@example.org>', expected '$id'" "$gate"
 
 fresh; sed -i -e "s/^$p2/$p3/; t" -e "s/^$p3/$p2/" "$SERIES"
-expect_fail "two patches swapped in series" "$p3: Subject: says \[PATCH 3/$N\], expected \[PATCH 2/$N\]" "$gate"
-fresh; sed -i "s/^Subject: \[PATCH 3\/$N\]/Subject: [PATCH 3\/$((N + 1))]/" "$PATCH_DIR/$p3"
+expect_fail "two patches swapped in series" "$p3: Subject: says \[PATCH $(num 3)/$N\], expected \[PATCH 2/$N\]" "$gate"
+fresh; sed -i "s/^Subject: \[PATCH $(num 3)\/$N\]/Subject: [PATCH 3\/$((N + 1))]/" "$PATCH_DIR/$p3"
 expect_fail "a wrong series length" "$p3: Subject: says \[PATCH 3/$((N + 1))\], expected \[PATCH 3/$N\]" "$gate"
-fresh; sed -i "s/^Subject: \[PATCH 2\/$N\]/Subject: [PATCH]/" "$PATCH_DIR/$p2"
+fresh; sed -i "s/^Subject: \[PATCH $(num 2)\/$N\]/Subject: [PATCH]/" "$PATCH_DIR/$p2"
 expect_fail "a Subject without numbering" "$p2: no 'Subject: \[PATCH 2/$N\] <summary>' line" "$gate"
 
 # Patch 2 with nothing but its tags (Fixes:, Cc:, Signed-off-by:, ...) before '---'.
@@ -89,7 +91,7 @@ usecover; read -r path n < <(first_stat "$PATCH_DIR/$c"); bump "$PATCH_DIR/$c"
 expect_fail "a cover letter with a wrong diffstat" "$c: the diffstat says \".* \| $((n + 1))\", the diff has $n" "$gate"
 usecover; sed -i '/^base-commit:/d' "$PATCH_DIR/$c"
 expect_fail "a cover letter without base-commit" "$c: no 'base-commit: <commit id>' line" "$gate"
-usecover; sed -i "s/^Subject: \[PATCH 0\/$N\]/Subject: [PATCH 0\/$((N - 1))]/" "$PATCH_DIR/$c"
+usecover; sed -i "s/^Subject: \[PATCH $(num 0)\/$N\]/Subject: [PATCH 0\/$((N - 1))]/" "$PATCH_DIR/$c"
 expect_fail "a cover letter with a wrong series length" "$c: no 'Subject: \[PATCH 0/$N\]" "$gate"
 usecover; sed -i -e '/^0000-cover-letter.patch$/d' -e "\$a $c" "$SERIES"
 expect_fail "a cover letter that is not first" "$c: the cover letter must be the first" "$gate"
