@@ -31,7 +31,7 @@ S := scripts
 
 .PHONY: all help deps fetch unpack apply config build selftests image boot verdict pristine fix-only \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
-	gate-cocci gate-build harness-tests git-am bisect \
+	gate-cocci gate-build harness-tests git-am bisect bench \
 	identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
@@ -140,6 +140,15 @@ identity:
 bisect: unpack image
 	@$(S)/bisect.sh
 
+# Benchmarks (conf/bench.env): both kernels with the same config, the benchmarks of
+# test/bench.list in each, side by side; results in build/bench/.
+bench:
+	@PACKAGES_FILE=conf/packages.bench $(S)/deps.sh
+	@$(MAKE) build
+	@$(MAKE) FLAVOUR=pristine build
+	@$(MAKE) image
+	@$(S)/bench.sh
+
 ## Housekeeping --------------------------------------------------------------------------------
 
 clean:
@@ -191,6 +200,9 @@ help:
 ##H   git-am         git am the series onto a fresh git repository of the pristine tree
 ##H   bisect         build after every patch, one incremental tree (BISECT_BOOT=1: also boot
 ##H                  and run the guest suite after every patch); build/bisect/
+##H   bench          boot pristine and patched (and pristine again: the null run) with the
+##H                  benchmarks of test/bench.list; table, plot and cover-letter table in
+##H                  build/bench/ (conf/bench.env: BENCH_REPS, BENCH_RUNS, BENCH_ACCEL, ...)
 ##H   identity       IDENTITY="Name <addr>": author and sign off every patch as that person
 ##H   clean          remove build/ (keeps downloads/)
 ##H   distclean      also remove downloads/

@@ -3,8 +3,11 @@
 # the guest run its tests.
 # Input: $BUILD_DIR/<flavour>/obj/arch/x86/boot/bzImage, $BUILD_DIR/guest/initramfs.cpio.gz,
 # conf/guest.env, conf/nvdimm.layout, the expectations (scripts/expectations.sh); TESTS (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
-# BOOT_TIMEOUT (s), ACCEL.
-# Output: $BUILD_DIR/<flavour>/logs/console.log (the kernel log) and ktap.log (the results).
+# BOOT_TIMEOUT (s), ACCEL; for the benchmarks (scripts/bench.sh): GUEST_PARAMS (more kernel
+# parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the backing files up
+# front instead of leaving them sparse), LOGS (where the logs go).
+# Output: $LOGS (default $BUILD_DIR/<flavour>/logs)/console.log (the kernel log) and ktap.log
+# (the results).
 # Fails when QEMU fails or the guest does not power off within BOOT_TIMEOUT.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +21,7 @@ LAYOUT=${LAYOUT:-$TOP/conf/nvdimm.layout}
 dir=$(flavour_dir "$FLAVOUR")
 kernel=${KERNEL_IMAGE:-$dir/obj/arch/x86/boot/bzImage}
 initrd=${INITRD:-$BUILD_DIR/guest/initramfs.cpio.gz}
-logs=$dir/logs
+logs=${LOGS:-$dir/logs}
 [ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
 [ -f "$initrd" ] || die "no initramfs at $initrd (run 'make image')"
 
@@ -36,6 +39,9 @@ while read -r name mib label; do
 	lbytes=$(numfmt --from=iec "$label")
 	[ $((mib % 16)) -eq 0 ] || die "$LAYOUT: $name: $mib MiB is not a multiple of 16 MiB"
 	truncate -s $((mib * 1048576 + lbytes)) "$img"
+	if [ "${NVDIMM_PREFILL:-0}" = 1 ]; then
+		fallocate -l $((mib * 1048576 + lbytes)) "$img" || die "cannot allocate $img (disk full?)"
+	fi
 	dimms+=(-object "memory-backend-file,id=mem$i,share=on,mem-path=$img,size=$((mib * 1048576 + lbytes))"
 		-device "nvdimm,memdev=mem$i,id=$name,label-size=$label")
 	i=$((i + 1))
@@ -45,6 +51,8 @@ expect=$("$TOP/scripts/expectations.sh" "$FLAVOUR")
 cmdline="$GUEST_CMDLINE harness.kernel=$FLAVOUR harness.tests=${TESTS:-*}"
 cmdline+=" harness.xfail=$(sed -n 's/^xfail //p' <<<"$expect") harness.skip=$(sed -n 's/^skip //p' <<<"$expect")"
 [ -n "${MEMMAP:-}" ] && cmdline+=" memmap=$MEMMAP"
+[ -n "${GUEST_PARAMS:-}" ] && cmdline+=" $GUEST_PARAMS"
+read -r -a qemu_args <<<"${QEMU_ARGS:-}"
 
 console=$logs/console.log
 ktap=$logs/ktap.log
@@ -62,7 +70,7 @@ timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 \
 	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}" \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	-display none -monitor none -serial "file:$console" -serial "file:$ktap" \
-	-no-reboot -nic none </dev/null >"$logs/qemu.log" 2>&1 || rc=$?
+	-no-reboot -nic none "${qemu_args[@]}" </dev/null >"$logs/qemu.log" 2>&1 || rc=$?
 sleep 0.5
 secs=$(( $(date +%s) - start ))
 rm -f "$dir"/nvdimm/*.img

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Report of `make bench` (scripts/bench.sh): tables and a plot from the collected figures.
+
+    bench-report.py DIR
+
+DIR holds results.tsv (run, flavour, benchmark, metric, value, unit; one row per repetition)
+and machine.tsv (key, value). Writes into DIR:
+
+    results.md        the machine, then per benchmark: median (min-max) of every run, the
+                      ratio of every other run to the first pristine run, and a reading
+    cover-table.txt   the same figures as a plain-text table for the cover letter
+    plot.dat, results.svg   the ratios with their ranges (gnuplot)
+
+A ratio is only read as faster or slower when the two runs' ranges do not overlap and the
+difference is larger than the null run's (a second boot of the baseline kernel), if there is one.
+"""
+import collections
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+HIGHER_IS_BETTER = {"MiB/s"}
+# Figures that are not costs (fault counts, memmap size) are shown but not plotted.
+NOT_PLOTTED = {"faults"}
+
+
+def load(path):
+    rows = [line.rstrip("\n").split("\t") for line in path.open()]
+    return [dict(zip(rows[0], r)) for r in rows[1:] if r and r[0]]
+
+
+def fmt(x):
+    if x >= 100:
+        return f"{x:.0f}"
+    if x >= 10:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+class Series:
+    def __init__(self, values):
+        self.values = sorted(values)
+        self.median = statistics.median(values)
+        self.min = self.values[0]
+        self.max = self.values[-1]
+
+    def __str__(self):
+        if self.min == self.max:
+            return fmt(self.median)
+        return f"{fmt(self.median)} ({fmt(self.min)}-{fmt(self.max)})"
+
+
+def compare(run, base):
+    """Ratio run/base with its range and how far it can be read."""
+    ratio = run.median / base.median if base.median else float("nan")
+    lo = run.min / base.max if base.max else float("nan")
+    hi = run.max / base.min if base.min else float("nan")
+    return ratio, lo, hi
+
+
+def reading(ratio, lo, hi, unit, null):
+    if lo == hi == 1:
+        return "same"
+    if not (lo > 1 or hi < 1):
+        return "same (ranges overlap)"
+    if null is not None and abs(ratio - 1) <= abs(null - 1):
+        return "same (within the null run)"
+    worse = ratio > 1
+    if unit in HIGHER_IS_BETTER:
+        worse = not worse
+    return f"{'slower' if worse else 'faster'} ({(ratio - 1) * 100:+.0f}%)"
+
+
+def main():
+    out = Path(sys.argv[1])
+    machine = [line.rstrip("\n").split("\t", 1) for line in (out / "machine.tsv").open()]
+    rows = load(out / "results.tsv")
+    if not rows:
+        sys.exit("bench-report: no figures in results.tsv (did the benchmarks print BENCH lines?)")
+
+    runs = list(dict.fromkeys(r["run"] for r in rows))
+    base = next((r for r in runs if r.startswith("pristine.")), runs[0])
+    null = next((r for r in runs if r != base and r.split(".")[0] == base.split(".")[0]), None)
+    others = [r for r in runs if r != base]
+
+    data = collections.defaultdict(lambda: collections.defaultdict(list))
+    units = {}
+    for r in rows:
+        key = (r["benchmark"], r["metric"])
+        data[key][r["run"]].append(float(r["value"]))
+        units[key] = r["unit"]
+
+    md = ["# make bench: pristine v7.2.8 and the series, side by side", ""]
+    md += [f"- {k}: {v}" for k, v in machine]
+    md += ["", f"Medians of the repetitions, (min-max) when they differ. Ratios are to `{base}`;"
+           " a ratio is read as faster or slower only when the ranges do not overlap"
+           + (f" and the difference exceeds the null run's (`{null}` / `{base}`)." if null else "."),
+           ""]
+    head = ["benchmark", "metric", "unit"] + runs + [f"{r}/{base}" for r in others] + ["reading"]
+    md += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    text = []
+    plot = []
+    for key in data:
+        bench, metric = key
+        unit = units[key]
+        series = {r: Series(v) for r, v in data[key].items()}
+        if base not in series:
+            continue
+        cells = [bench, metric, unit] + [str(series[r]) if r in series else "-" for r in runs]
+        null_ratio = compare(series[null], series[base])[0] if null in series else None
+        read = ""
+        for r in others:
+            if r not in series:
+                cells.append("-")
+                continue
+            ratio, lo, hi = compare(series[r], series[base])
+            cells.append(f"{ratio:.3f} ({lo:.2f}-{hi:.2f})")
+            if r != null:
+                read = reading(ratio, lo, hi, unit, null_ratio)
+                if unit not in NOT_PLOTTED:
+                    nlo = nhi = nr = 1.0
+                    if null in series:
+                        nr, nlo, nhi = compare(series[null], series[base])
+                    plot.append((f"{bench.split('-')[-1]} {metric}", ratio, lo, hi, nr, nlo, nhi))
+                    text.append((bench.split("-")[-1], metric, unit, series[base], series[r],
+                                 ratio, read))
+        md.append("| " + " | ".join(cells + [read]) + " |")
+    md.append("")
+    md.append("Plot: `results.svg` (patched/pristine and the null run, with their ranges).")
+    (out / "results.md").write_text("\n".join(md) + "\n")
+
+    clock = dict(machine).get("clock", "")
+    lines = [f"{'align':5} {'metric':24} {'unit':9} {'pristine':>12} {'patched':>12} "
+             f"{'ratio':>6}  reading"]
+    for align, metric, unit, b, p, ratio, read in text:
+        lines.append(f"{align:5} {metric:24} {unit:9} {fmt(b.median):>12} {fmt(p.median):>12} "
+                     f"{ratio:6.3f}  {read}")
+    lines.append("")
+    lines.append(f"Medians of {dict(machine).get('reps', '?')} repetitions per boot; {clock}; "
+                 f"null run ({null or 'none'}): see results.md.")
+    (out / "cover-table.txt").write_text("\n".join(lines) + "\n")
+
+    with (out / "plot.dat").open("w") as f:
+        for i, (label, r, lo, hi, nr, nlo, nhi) in enumerate(plot):
+            f.write(f'{i} "{label}" {r} {lo} {hi} {nr} {nlo} {nhi}\n')
+    gp = f"""
+set terminal svg size 1000,{240 + 18 * len(plot)} dynamic font 'sans,10'
+set output '{out / "results.svg"}'
+set title "patched / pristine v7.2.8 (points: median ratio; whiskers: min-max range)\\n{clock}"
+set yrange [{len(plot)}:-1]
+set ytics nomirror
+set grid x
+set key outside top center horizontal
+set arrow from 1, graph 0 to 1, graph 1 nohead dt 2
+plot '{out / "plot.dat"}' using 3:($1-0.12):4:5:ytic(2) with xerrorbars pt 7 ps 0.6 title 'patched / pristine', \\
+     '' using 6:($1+0.12):7:8 with xerrorbars pt 6 ps 0.6 title 'null run: pristine / pristine'
+"""
+    subprocess.run(["gnuplot"], input=gp, text=True, check=True)
+
+
+if __name__ == "__main__":
+    main()

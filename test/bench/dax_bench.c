@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dax_bench DEV ALIGN SIZE REPS BLKDEV: the kernel-path costs of a device-DAX instance.
+ *
+ * DEV is /dev/daxX.Y, configured at ALIGN; SIZE bytes of it are mapped. Each of the REPS
+ * repetitions disables and re-enables the instance (through sysfs, as nd_enable_and_map does)
+ * and then, on a freshly enabled instance:
+ *
+ *   enable, disable   the time of the sysfs bind and unbind writes (nothing referenced)
+ *   fault-first       touching every 4K page of a new mapping, per fault and per GiB (and
+ *                     the number of faults, which is SIZE / ALIGN if every fault maps ALIGN)
+ *   munmap            unmapping the fully faulted mapping, per GiB
+ *   fault-again       the same touch on a second mapping of the same, now populated, range
+ *   fork              fork() of a process holding the fully faulted mapping
+ *   gup-*             the kernel's gup_test (CONFIG_GUP_TEST) over the whole mapping, 512 pages
+ *                     per call: get_user_pages_fast, pin_user_pages_fast, get_user_pages,
+ *                     pin_user_pages, pin_user_pages(FOLL_LONGTERM); per 4K page and per GiB
+ *   dio-dax           O_DIRECT reads from BLKDEV into the mapping, in MiB/s
+ *   dio-anon          the same reads into ordinary anonymous memory: the ceiling
+ *
+ * Every figure is measured with the guest's CLOCK_MONOTONIC (gup_test's own ktime for gup-*);
+ * under QEMU's -icount the guest clock counts executed instructions, so the figures are
+ * instruction counts more than times. Faults are counted with getrusage(), not assumed.
+ * Results are KTAP diagnostics "# BENCH <metric> <value> <unit>", one per repetition; each
+ * repetition is a subtest that fails when a step fails or moves the wrong bytes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ktap.h"
+#include "util.h"
+
+#define PAGE		4096UL
+#define GIB		(1024UL * 1024 * 1024)
+#define IO_CHUNK	(1024UL * 1024)
+#define GUP_BATCH	512
+
+/* The ABI of mm/gup_test.h (CONFIG_GUP_TEST's debugfs file). */
+struct gup_test {
+	u64 get_delta_usec;
+	u64 put_delta_usec;
+	u64 addr;
+	u64 size;
+	u32 nr_pages_per_call;
+	u32 gup_flags;
+	u32 test_flags;
+	u32 which_pages[8];
+};
+
+#define GUP_FAST_BENCHMARK	_IOWR('g', 1, struct gup_test)
+#define PIN_FAST_BENCHMARK	_IOWR('g', 2, struct gup_test)
+#define PIN_LONGTERM_BENCHMARK	_IOWR('g', 3, struct gup_test)
+#define GUP_BASIC_TEST		_IOWR('g', 4, struct gup_test)
+#define PIN_BASIC_TEST		_IOWR('g', 5, struct gup_test)
+#define FOLL_WRITE		0x01
+
+static const struct {
+	const char *name;
+	unsigned long cmd;
+} gup_cmds[] = {
+	{ "gup-fast-get", GUP_FAST_BENCHMARK },
+	{ "gup-fast-pin", PIN_FAST_BENCHMARK },
+	{ "gup-get", GUP_BASIC_TEST },
+	{ "gup-pin", PIN_BASIC_TEST },
+	{ "gup-pin-longterm", PIN_LONGTERM_BENCHMARK },
+};
+
+static const char *dev_path, *dev_name, *blk_path;
+static unsigned long map_len, io_len;
+static char *anon;
+
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static long minor_faults(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_minflt;
+}
+
+static void result(const char *metric, double value, const char *unit)
+{
+	ktap_print("BENCH %s %.1f %s", metric, value, unit);
+}
+
+/* Write NAME to a device_dax driver file (bind, unbind); returns the nanoseconds it took. */
+static long sysfs_write(const char *file)
+{
+	char path[128];
+	u64 t0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/dax/drivers/device_dax/%s", file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	t0 = now_ns();
+	if (write(fd, dev_name, strlen(dev_name)) != (ssize_t)strlen(dev_name)) {
+		ktap_print("%s %s: %s", file, dev_name, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	t0 = now_ns() - t0;
+	close(fd);
+	return t0;
+}
+
+static char *map_dev(int fd)
+{
+	char *p = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		ktap_print("mmap %s: %s", dev_path, strerror(errno));
+		return NULL;
+	}
+	return p;
+}
+
+/*
+ * Write one word per 4K page, first checking the word there when @check, and report the time
+ * per fault taken and per GiB as METRIC; returns 0 when no fault was taken or a word was wrong.
+ */
+static int touch(const char *metric, char *p, int check, u64 old, u64 new)
+{
+	char name[64];
+	long flt = minor_faults();
+	unsigned long off, bad = 0;
+	u64 t0 = now_ns();
+
+	for (off = 0; off < map_len; off += PAGE) {
+		u64 *w = (u64 *)(p + off);
+
+		if (check && READ_ONCE(*w) != (old ^ off))
+			bad++;
+		WRITE_ONCE(*w, new ^ off);
+	}
+	t0 = now_ns() - t0;
+	flt = minor_faults() - flt;
+	if (bad)
+		ktap_print("%lu words were not what the previous mapping wrote", bad);
+	if (flt <= 0 || bad)
+		return 0;
+	result(metric, (double)t0 / flt, "ns/fault");
+	snprintf(name, sizeof(name), "%s-per-GiB", metric);
+	result(name, (double)t0 * GIB / map_len / 1e6, "ms/GiB");
+	snprintf(name, sizeof(name), "%s-faults", metric);
+	result(name, flt, "faults");
+	return 1;
+}
+
+static int touched(char *p, u64 tag)
+{
+	unsigned long off;
+
+	for (off = 0; off < map_len; off += PAGE)
+		if (READ_ONCE(*(u64 *)(p + off)) != (tag ^ off)) {
+			ktap_print("word at %#lx: %#llx, wrote %#llx", off,
+				   (unsigned long long)*(u64 *)(p + off),
+				   (unsigned long long)(tag ^ off));
+			return 0;
+		}
+	return 1;
+}
+
+static int gup(const char *metric, unsigned long cmd, char *p)
+{
+	struct gup_test g = {
+		.addr = (unsigned long)p,
+		.size = map_len,
+		.nr_pages_per_call = GUP_BATCH,
+		.gup_flags = FOLL_WRITE,
+	};
+	int fd = open("/sys/kernel/debug/gup_test", O_RDWR);
+	char name[64];
+	int ret;
+
+	if (fd < 0) {
+		ktap_print("/sys/kernel/debug/gup_test: %s", strerror(errno));
+		return 0;
+	}
+	ret = ioctl(fd, cmd, &g);
+	close(fd);
+	if (ret || g.size != map_len) {
+		ktap_print("%s: %s, %llu of %lu bytes", metric, ret ? strerror(errno) : "ok",
+			   (unsigned long long)g.size, map_len);
+		return 0;
+	}
+	result(metric, g.get_delta_usec * 1000.0 / (map_len / PAGE), "ns/page");
+	snprintf(name, sizeof(name), "%s-per-GiB", metric);
+	result(name, g.get_delta_usec / 1000.0 * GIB / map_len, "ms/GiB");
+	return 1;
+}
+
+/* O_DIRECT reads of io_len bytes of BLKDEV into @buf; returns MiB/s, 0 on failure. */
+static double dio_read(char *buf)
+{
+	unsigned long off;
+	int fd = open(blk_path, O_RDONLY | O_DIRECT);
+	u64 t0;
+
+	if (fd < 0)
+		return 0;
+	t0 = now_ns();
+	for (off = 0; off < io_len; off += IO_CHUNK)
+		if (pread(fd, buf + off, IO_CHUNK, off) != (ssize_t)IO_CHUNK) {
+			ktap_print("O_DIRECT read at %#lx: %s", off, strerror(errno));
+			close(fd);
+			return 0;
+		}
+	t0 = now_ns() - t0;
+	close(fd);
+	if (memcmp(buf, anon + io_len, io_len)) {
+		ktap_print("O_DIRECT read moved the wrong bytes");
+		return 0;
+	}
+	return (double)io_len / (1 << 20) / ((double)t0 / 1e9);
+}
+
+/* Fill the first io_len bytes of BLKDEV with a pattern, kept at anon + io_len for checking. */
+static int prepare_blk(void)
+{
+	unsigned long i;
+	int fd = open(blk_path, O_WRONLY | O_DIRECT);
+
+	if (fd < 0)
+		return 0;
+	for (i = 0; i < io_len / sizeof(u64); i++)
+		((u64 *)(anon + io_len))[i] = i * 0x9e3779b97f4a7c15ULL;
+	if (pwrite(fd, anon + io_len, io_len, 0) != (ssize_t)io_len) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
+
+static int repetition(int rep)
+{
+	double mibs;
+	long t;
+	u64 t0;
+	char *p;
+	pid_t pid;
+	int fd, ok = 1;
+	unsigned int i;
+
+	t = sysfs_write("unbind");
+	if (t < 0)
+		return 0;
+	result("disable", t, "ns");
+	t = sysfs_write("bind");
+	if (t < 0)
+		return 0;
+	result("enable", t, "ns");
+
+	fd = open(dev_path, O_RDWR);
+	if (fd < 0) {
+		ktap_print("open %s: %s", dev_path, strerror(errno));
+		return 0;
+	}
+	p = map_dev(fd);
+	if (!p)
+		goto out_close;
+	ok &= touch("fault-first", p, 0, 0, rep) && touched(p, rep);
+	t0 = now_ns();
+	munmap(p, map_len);
+	result("munmap", (double)(now_ns() - t0) * GIB / map_len, "ns/GiB");
+
+	p = map_dev(fd);
+	if (!p)
+		goto out_close;
+	ok &= touch("fault-again", p, 1, rep, ~(u64)rep);
+
+	t0 = now_ns();
+	pid = fork();
+	if (pid == 0)
+		_exit(touched(p, ~(u64)rep) ? 0 : 1);
+	t0 = now_ns() - t0;
+	if (pid < 0) {
+		ktap_print("fork: %s", strerror(errno));
+		ok = 0;
+	} else {
+		int status;
+
+		result("fork", t0, "ns");
+		waitpid(pid, &status, 0);
+		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(gup_cmds); i++)
+		ok &= gup(gup_cmds[i].name, gup_cmds[i].cmd, p);
+
+	mibs = dio_read(p);
+	ok &= mibs > 0;
+	result("dio-dax", mibs, "MiB/s");
+	mibs = dio_read(anon);
+	ok &= mibs > 0;
+	result("dio-anon", mibs, "MiB/s");
+
+	munmap(p, map_len);
+out_close:
+	close(fd);
+	return ok && p;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long align;
+	int reps, rep;
+	char name[64];
+
+	if (argc != 6) {
+		fprintf(stderr, "usage: dax_bench DEV ALIGN SIZE REPS BLKDEV\n");
+		return 2;
+	}
+	dev_path = argv[1];
+	align = parse_size(argv[2]);
+	map_len = parse_size(argv[3]);
+	reps = atoi(argv[4]);
+	blk_path = argv[5];
+	dev_name = strrchr(dev_path, '/') ? strrchr(dev_path, '/') + 1 : dev_path;
+	if (!align || !map_len || map_len % align || reps < 1) {
+		fprintf(stderr, "dax_bench: bad ALIGN, SIZE or REPS\n");
+		return 2;
+	}
+
+	/* Half the buffer for reads, half for the pattern: the RAM disk or the map, if smaller. */
+	io_len = map_len < 32UL << 20 ? map_len : 32UL << 20;
+	anon = mmap(NULL, 2 * io_len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (anon == MAP_FAILED)
+		ktap_bail("no anonymous buffer");
+	if (!prepare_blk())
+		ktap_bail("cannot fill the block device");
+
+	ktap_plan(reps);
+	for (rep = 1; rep <= reps; rep++) {
+		snprintf(name, sizeof(name), "repetition %d", rep);
+		ktap_result(repetition(rep), name);
+	}
+	return ktap_exit();
+}
