@@ -15,12 +15,13 @@ case $align in 1G) region=$(nd_region largest) ;; *) region=$(nd_region smallest
 [ -e /sys/kernel/debug/gup_test ] || ktap_bail "no /sys/kernel/debug/gup_test (CONFIG_GUP_TEST)"
 dev=$(nd_devdax "$region" "$align" 2>/tmp/nd.err) || { sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace"; }
 
-# The struct pages of a map=dev namespace live on the device: what the namespace gives up for
-# them (and for its alignment padding), per GiB of usable device-DAX capacity.
+# The struct pages of a map=dev namespace live on the device (64 bytes per 4K page: 16 MiB per
+# GiB); with the alignment padding, that is what the namespace gives up, per GiB of usable
+# device-DAX capacity.
 ns=/sys/bus/nd/devices/namespace${region#region}.0
 raw=$(cat "$ns/size") usable=$(cat "/sys/bus/dax/devices/${dev#/dev/}/size")
 ktap_print "$dev: namespace $raw bytes, device-DAX $usable bytes"
-ktap_print "BENCH memmap-reserve $(awk -v r="$raw" -v u="$usable" 'BEGIN { printf "%.2f", (r - u) / 1048576 / (u / 1073741824) }') MiB/GiB"
+ktap_print "BENCH reserved $(awk -v r="$raw" -v u="$usable" 'BEGIN { printf "%.2f", (r - u) / 1048576 / (u / 1073741824) }') MiB/GiB"
 
 ktap_dmesg_mark
 /tests/bin/dax_bench "$dev" "$align" "$size" "$reps" $blk
