@@ -25,13 +25,13 @@ BOOT_TIMEOUT ?= 1200
 TESTS ?= *
 export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS
 export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT \
-	GATE_BUILD_MAX GATE_BUILD_CONFIGS BISECT_BOOT_FROM
+	GATE_BUILD_MAX GATE_BUILD_CONFIGS BISECT_BOOT_FROM IDENTITY
 
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build selftests image boot verdict pristine fix-only \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
-	gate-cocci gate-build harness-tests git-am bisect bench \
+	gate-cocci gate-build harness-tests git-am bisect bench mbox \
 	identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
@@ -149,6 +149,11 @@ bench:
 	@$(MAKE) image
 	@$(S)/bench.sh
 
+# The series as it goes to the list: cover letter (conf/cover-letter.txt, with the figures of
+# the last `make bench`) + patches in build/mbox/series.mbox, as IDENTITY (default conf/identity).
+mbox: git-am
+	@$(S)/mbox.sh
+
 ## Housekeeping --------------------------------------------------------------------------------
 
 clean:
@@ -203,6 +208,9 @@ help:
 ##H   bench          boot pristine and patched (and pristine again: the null run) with the
 ##H                  benchmarks of test/bench.list; table, plot and cover-letter table in
 ##H                  build/bench/ (conf/bench.env: BENCH_REPS, BENCH_RUNS, BENCH_ACCEL, ...)
+##H   mbox           build/mbox/series.mbox: a [PATCH 00/NN] cover letter (conf/cover-letter.txt,
+##H                  figures from the last make bench) and the series, From/Signed-off-by
+##H                  IDENTITY="Name <addr>" (default conf/identity), checked by gate-format
 ##H   identity       IDENTITY="Name <addr>": author and sign off every patch as that person
 ##H   clean          remove build/ (keeps downloads/)
 ##H   distclean      also remove downloads/

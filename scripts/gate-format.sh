@@ -7,7 +7,8 @@
 #  - a cover letter, if series starts with 0000-cover-letter.patch: From: <identity>,
 #    "[PATCH 0/N]", a base-commit: line, and the diffstat of the whole series (recomputed by
 #    applying the series to a copy of the touched files of the pristine tree).
-# Input: series, patches/ (SERIES, PATCH_DIR), conf/identity; the pristine tree for a cover letter.
+# Input: series, patches/ (SERIES, PATCH_DIR), conf/identity (IDENTITY overrides it); the pristine
+# tree for a cover letter.
 # Output: nothing; one line per problem, naming the patch, and a non-zero exit if there is any.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +19,7 @@ PATCH_DIR=$(realpath -m "${PATCH_DIR:-$TOP/patches}")
 COVER=0000-cover-letter.patch
 [ -f "$SERIES" ] || die "no series file at $SERIES"
 [ -d "$PATCH_DIR" ] || die "no patch directory at $PATCH_DIR"
-id=$(cat "$TOP/conf/identity")
+id=${IDENTITY:-$(cat "$TOP/conf/identity")}
 bad=0
 problem() { say "$1: $2"; bad=1; }
 
