@@ -5,12 +5,18 @@
 # Input: scripts/, test/, .ci/run, series, test/tests.list; checkpatch.pl from the pristine tree.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-need_cmd shellcheck perl
+need_cmd shellcheck perl python3
 
 cd "$TOP"
 mapfile -t shells < <({ ls scripts/*.sh .ci/run test/guest/*; find test -name '*.sh'; } | sort -u)
 say "shellcheck: ${#shells[@]} scripts"
 shellcheck -x "${shells[@]}" || die "shellcheck found problems (above)"
+mapfile -t pys < <(ls scripts/*.py)
+say "python: ${#pys[@]} script(s) compile"
+for f in "${pys[@]}"; do
+	python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' "$f" ||
+		die "$f does not compile (above)"
+done
 
 checkpatch=$(flavour_dir pristine)/$TREE_NAME/scripts/checkpatch.pl
 [ -f "$checkpatch" ] || die "no $checkpatch (run 'make unpack')"
