@@ -11,8 +11,9 @@ and machine.tsv (key, value). Writes into DIR:
     cover-table.txt   the same figures as a plain-text table for the cover letter
     plot.dat, results.svg   the ratios with their ranges (gnuplot)
 
-A ratio is only read as faster or slower when the two runs' ranges do not overlap and the
-difference is larger than the null run's (a second boot of the baseline kernel), if there is one.
+A ratio is only read as faster or slower when the two runs' ranges do not overlap, the
+difference is larger than the null run's (a second boot of the baseline kernel, if there is one)
+and outside the null run's range, and it is at least MIN_EFFECT.
 """
 import collections
 import statistics
@@ -21,6 +22,9 @@ import sys
 from pathlib import Path
 
 HIGHER_IS_BETTER = {"MiB/s"}
+# Differences smaller than this are not claimed, however repeatable: under an instruction clock
+# they are real but say nothing a reader needs.
+MIN_EFFECT = 0.01
 # Figures that are not costs (fault counts, memmap size) are shown but not plotted.
 NOT_PLOTTED = {"faults"}
 
@@ -60,16 +64,19 @@ def compare(run, base):
 
 
 def reading(ratio, lo, hi, unit, null):
+    """How far a ratio can be read; null is the null run's (ratio, lo, hi) or None."""
     if lo == hi == 1:
         return "same"
     if not (lo > 1 or hi < 1):
         return "same (ranges overlap)"
-    if null is not None and abs(ratio - 1) <= abs(null - 1):
+    if null is not None and (abs(ratio - 1) <= abs(null[0] - 1) or null[1] <= ratio <= null[2]):
         return "same (within the null run)"
+    if abs(ratio - 1) < MIN_EFFECT:
+        return f"same (under {MIN_EFFECT:.0%})"
     worse = ratio > 1
     if unit in HIGHER_IS_BETTER:
         worse = not worse
-    return f"{'slower' if worse else 'faster'} ({(ratio - 1) * 100:+.0f}%)"
+    return f"{'slower' if worse else 'faster'} ({abs(ratio - 1) * 100:.0f}%)"
 
 
 def main():
@@ -95,7 +102,9 @@ def main():
     md += [f"- {k}: {v}" for k, v in machine]
     md += ["", f"Medians of the repetitions, (min-max) when they differ. Ratios are to `{base}`;"
            " a ratio is read as faster or slower only when the ranges do not overlap"
-           + (f" and the difference exceeds the null run's (`{null}` / `{base}`)." if null else "."),
+           + (f", the difference exceeds the null run's (`{null}` / `{base}`) and lies outside"
+              " its range" if null else "")
+           + f", and it is at least {MIN_EFFECT:.0%}.",
            ""]
     head = ["benchmark", "metric", "unit"] + runs + [f"{r}/{base}" for r in others] + ["reading"]
     md += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -108,7 +117,7 @@ def main():
         if base not in series:
             continue
         cells = [bench, metric, unit] + [str(series[r]) if r in series else "-" for r in runs]
-        null_ratio = compare(series[null], series[base])[0] if null in series else None
+        null_cmp = compare(series[null], series[base]) if null in series else None
         read = ""
         for r in others:
             if r not in series:
@@ -117,7 +126,7 @@ def main():
             ratio, lo, hi = compare(series[r], series[base])
             cells.append(f"{ratio:.3f} ({lo:.2f}-{hi:.2f})")
             if r != null:
-                read = reading(ratio, lo, hi, unit, null_ratio)
+                read = reading(ratio, lo, hi, unit, null_cmp)
                 if unit not in NOT_PLOTTED:
                     nlo = nhi = nr = 1.0
                     if null in series:

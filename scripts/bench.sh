@@ -55,7 +55,9 @@ for r in "${runs[@]}"; do
 		die "run $label: a benchmark failed or the kernel complained (logs: $out.tmp/$label)"
 	printf 'wall-clock\t%s\t%s s\n' "$label" "$(( $(date +%s) - t0 ))" >>"$out.tmp/machine.tsv"
 	# "# BENCH metric value unit" lines belong to the benchmark whose result line follows them.
+	# The guest's serial port ends lines with CR LF.
 	awk -v run="$label" -v flavour="$flavour" '
+		{ sub(/\r$/, "") }
 		/^ +# BENCH / { n++; m[n] = $3; v[n] = $4; u[n] = $5; next }
 		/^(not )?ok [0-9]+ / { for (i = 1; i <= n; i++) printf "%s\t%s\t%s\t%s\t%s\t%s\n", run, flavour, $3, m[i], v[i], u[i]; n = 0 }
 	' "$out.tmp/$label/ktap.log" >>"$out.tmp/results.tsv"

@@ -12,7 +12,8 @@
  *   munmap            unmapping the fully faulted mapping, per GiB
  *   fault-again       the same writes to a later mapping of the same, now used, range (after a
  *                     mapping that checked the words of the first)
- *   fork              fork() of a process holding the fully faulted mapping
+ *   fork              fork() of a process holding the fully faulted mapping (the child
+ *                     waits until the time is taken, then checks the words)
  *   gup-*             the kernel's gup_test (CONFIG_GUP_TEST) over the whole mapping, 512 pages
  *                     per call: get_user_pages_fast, pin_user_pages_fast, get_user_pages,
  *                     pin_user_pages, pin_user_pages(FOLL_LONGTERM); per 4K page and per GiB
@@ -252,7 +253,7 @@ static int repetition(int rep)
 	u64 t0;
 	char *p;
 	pid_t pid;
-	int fd, ok = 1;
+	int fd, go[2], ok = 1;
 	unsigned int i;
 
 	t = sysfs_write("unbind");
@@ -287,10 +288,16 @@ static int repetition(int rep)
 		goto out_close;
 	ok &= touch("fault-again", p, ~(u64)rep);
 
+	/* The child waits until the parent has taken the time: only fork() itself is timed. */
+	if (pipe(go))
+		return 0;
 	t0 = now_ns();
 	pid = fork();
-	if (pid == 0)
-		_exit(touched(p, ~(u64)rep) ? 0 : 1);
+	if (pid == 0) {
+		char c;
+
+		_exit(read(go[0], &c, 1) == 1 && touched(p, ~(u64)rep) ? 0 : 1);
+	}
 	t0 = now_ns() - t0;
 	if (pid < 0) {
 		ktap_print("fork: %s", strerror(errno));
@@ -299,9 +306,12 @@ static int repetition(int rep)
 		int status;
 
 		result("fork", t0, "ns");
+		ok &= write(go[1], "x", 1) == 1;
 		waitpid(pid, &status, 0);
 		ok &= WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	}
+	close(go[0]);
+	close(go[1]);
 
 	for (i = 0; i < ARRAY_SIZE(gup_cmds); i++)
 		ok &= gup(gup_cmds[i].name, gup_cmds[i].cmd, p);
