@@ -151,8 +151,8 @@ def main():
         lines.append(f"{align:5} {metric:16} {unit:8} {fmt(b.median):>9} {fmt(p.median):>9} "
                      f"{ratio:6.3f}  {read.split(' (')[0]}")
     lines.append("")
-    lines.append(f"Medians of {dict(machine).get('reps', '?')} repetitions in each boot; "
-                 f"{clock}.")
+    lines.append(f"Medians of {dict(machine).get('reps', '?')} repetitions in each boot;")
+    lines.append(f"{clock}.")
     if null and plot:
         nulls = [row[4] for row in plot]
         lines.append(f"Null run (pristine booted twice): ratios {min(nulls):.3f} to "

@@ -259,11 +259,11 @@ static int repetition(int rep)
 	t = sysfs_write("unbind");
 	if (t < 0)
 		return 0;
-	result("disable", t, "ns");
+	result("disable", t / 1e3, "us");
 	t = sysfs_write("bind");
 	if (t < 0)
 		return 0;
-	result("enable", t, "ns");
+	result("enable", t / 1e3, "us");
 
 	fd = open(dev_path, O_RDWR);
 	if (fd < 0) {
