@@ -22,10 +22,12 @@ import sys
 from pathlib import Path
 
 HIGHER_IS_BETTER = {"MiB/s"}
+# Units of cost: lower is faster. Other units (counts, sizes) are read as higher or lower.
+TIME_UNITS = {"ns", "us", "ns/fault", "ns/page", "us/GiB", "ms/GiB"}
 # Differences smaller than this are not claimed, however repeatable: under an instruction clock
 # they are real but say nothing a reader needs.
 MIN_EFFECT = 0.01
-# Figures that are not costs (fault counts, memmap size) are shown but not plotted.
+# Fault counts are shown (they prove the fault size) but not plotted.
 NOT_PLOTTED = {"faults"}
 
 
@@ -73,10 +75,13 @@ def reading(ratio, lo, hi, unit, null):
         return "same (within the null run)"
     if abs(ratio - 1) < MIN_EFFECT:
         return f"same (under {MIN_EFFECT:.0%})"
+    pct = f"({abs(ratio - 1) * 100:.0f}%)"
+    if unit not in TIME_UNITS and unit not in HIGHER_IS_BETTER:
+        return f"{'higher' if ratio > 1 else 'lower'} {pct}"
     worse = ratio > 1
     if unit in HIGHER_IS_BETTER:
         worse = not worse
-    return f"{'slower' if worse else 'faster'} ({abs(ratio - 1) * 100:.0f}%)"
+    return f"{'slower' if worse else 'faster'} {pct}"
 
 
 def main():
@@ -99,7 +104,7 @@ def main():
         units[key] = r["unit"]
 
     md = ["# make bench: pristine v7.2.8 and the series, side by side", ""]
-    md += [f"- {k}: {v}" for k, v in machine]
+    md += [f"- {k}: {v.replace(chr(9), ' ')}" for k, v in machine]
     md += ["", f"Medians of the repetitions, (min-max) when they differ. Ratios are to `{base}`;"
            " a ratio is read as faster or slower only when the ranges do not overlap"
            + (f", the difference exceeds the null run's (`{null}` / `{base}`) and lies outside"
@@ -155,8 +160,10 @@ def main():
     lines.append(f"{clock}.")
     if null and plot:
         nulls = [row[4] for row in plot]
-        lines.append(f"Null run (pristine booted twice): ratios {min(nulls):.3f} to "
-                     f"{max(nulls):.3f}.")
+        widest = max(plot, key=lambda row: row[6] / row[5])
+        lines.append(f"Null run (pristine booted twice): median ratios {min(nulls):.3f} to "
+                     f"{max(nulls):.3f};")
+        lines.append(f"widest range {widest[5]:.3f}-{widest[6]:.3f} ({widest[0]}).")
     (out / "cover-table.txt").write_text("\n".join(lines) + "\n")
 
     with (out / "plot.dat").open("w") as f:

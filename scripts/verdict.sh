@@ -18,7 +18,9 @@ problems=0
 problem() { printf '%s: %s\n' "$FLAVOUR" "$*" >&2; problems=$((problems + 1)); }
 
 # Top-level KTAP results; the indented lines before a result are that test's own output.
+# The guest's serial port ends lines with CR LF: strip the CR, or "1..N" never matches.
 read -r plan passed failed skipped xfail finished < <(awk '
+	{ sub(/\r$/, "") }
 	/^1\.\.[0-9]+$/ { plan = substr($0, 4) }
 	/^# harness: done/ { done = 1 }
 	/^ok [0-9]+ / { if ($0 ~ /# SKIP/) skipped++; else passed++ }
@@ -26,7 +28,8 @@ read -r plan passed failed skipped xfail finished < <(awk '
 	END { printf "%d %d %d %d %d %d\n", plan, passed, failed, skipped, xfail, done }' "$ktap")
 
 # Show each failed test with its output.
-awk '/^(not )?ok [0-9]+ |^# harness: done/ {
+awk '{ sub(/\r$/, "") }
+	/^(not )?ok [0-9]+ |^# harness: done/ {
 		if ($0 ~ /^not ok/ && $0 !~ /# TODO/) { print "FAILED: " $0; printf "%s", buf }
 		buf = ""; next }
 	{ buf = buf "  " $0 "\n" }' "$ktap" >&2

@@ -5,10 +5,10 @@
  *
  * Every case runs in a child of its own, so that a signal ends only that case; its outcome is
  * "ok" (success, and the bytes that moved are right), an errno name (EINVAL, ...), "BADDATA"
- * (success with the wrong bytes), "SHORT" (a transfer moved less than asked) or the signal that
- * killed it (SIGBUS, SIGSEGV). The expected
- * outcome is pristine v7.2.8's, and the series changes none of them. DEV must be an enabled
- * instance at ALIGN of at least 4 * ALIGN; the last cases disable and re-enable it.
+ * (success with the wrong bytes), "SHORT" (a transfer moved less than asked), "SETUP" (the
+ * case could not be set up: never expected) or the signal that killed it (SIGBUS, SIGSEGV).
+ * The expected outcome is pristine v7.2.8's, and the series changes none of them. DEV must be
+ * an enabled instance at ALIGN of at least 4 * ALIGN; the last cases disable and re-enable it.
  *
  * Prints KTAP, one subtest per case; exits 0 when every case had its expected outcome.
  */
@@ -31,6 +31,7 @@
 #define PAGE		4096UL
 #define BADDATA		200	/* a case's exit code: success with the wrong bytes */
 #define SHORT		201	/* a case's exit code: a transfer moved fewer bytes than asked */
+#define SETUP		202	/* a case's exit code: its set-up failed before the request */
 #define MAP_SYNC_	0x80000
 #define MAP_SHARED_VALIDATE_ 0x03
 #ifndef MADV_COLLAPSE
@@ -76,14 +77,13 @@ static int tagged(const char *p, unsigned long len)
 	return 0;
 }
 
-/* A mapping of 2 * ALIGN, tagged; exits the case with mmap's errno if it fails. */
+/* A mapping of 2 * ALIGN, tagged; ends the case as SETUP if it cannot be made. */
 static char *tagged_map(void)
 {
 	char *p;
-	int rc = map(&p, 2 * align);
 
-	if (rc)
-		_exit(rc);
+	if (map(&p, 2 * align))
+		_exit(SETUP);
 	tag(p, 2 * align);
 	return p;
 }
@@ -361,13 +361,18 @@ static int c_vmsplice(void)
 {
 	char *p = tagged_map();
 	struct iovec iov = { p, PAGE };
-	u64 word;
 	int pipefd[2];
+	u64 word;
 
-	if (pipe(pipefd) || vmsplice(pipefd[1], &iov, 1, 0) != (ssize_t)PAGE)
+	ssize_t n;
+
+	if (pipe(pipefd))
+		return SETUP;
+	n = vmsplice(pipefd[1], &iov, 1, 0);
+	if (n < 0)
 		return errno;
-	if (read(pipefd[0], &word, sizeof(word)) != sizeof(word))
-		return errno;
+	if (n != (ssize_t)PAGE || read(pipefd[0], &word, sizeof(word)) != sizeof(word))
+		return SHORT;
 	return word == tagof(0) ? 0 : BADDATA;
 }
 
@@ -381,17 +386,18 @@ static int c_remote(int use_ptrace)
 	int rc = 0;
 
 	if (pipe(go))
-		return errno;
+		return SETUP;
 	pid = fork();
 	if (pid == 0) {
 		char c;
 
+		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			_exit(1);
 		_exit(0);
 	}
 	if (pid < 0)
-		return errno;
+		return SETUP;
 	if (use_ptrace) {
 		/* The child's copy of the mapping: same address, same device pages. */
 		if (ptrace(PTRACE_ATTACH, pid, 0, 0) || waitpid(pid, NULL, 0) != pid)
@@ -427,20 +433,20 @@ static int dio(unsigned long before_end, unsigned long len)
 	ssize_t n;
 
 	if (rc)
-		return rc;
+		return SETUP;
 	tag(p, 2 * align);
 	if (munmap(p + 2 * align, align))
-		return errno;
+		return SETUP;
 	blk = open("/dev/ram0", O_RDONLY | O_DIRECT);
 	if (blk < 0)
-		return errno;
+		return SETUP;
 	n = pread(blk, p + 2 * align - before_end, len, 0);
 	if (n < 0)
 		return errno;
 	return n == (ssize_t)len ? 0 : SHORT;
 }
 
-static int c_dio_misaligned(void) { return dio(PAGE - 1, PAGE); }
+static int c_dio_misaligned(void) { return dio(2 * PAGE - 1, PAGE); }
 /* Two pages from the last page of the mapping: the second is not mapped. */
 static int c_dio_past_end(void) { return dio(PAGE, 2 * PAGE); }
 
@@ -517,7 +523,7 @@ static int c_after_disable(void)
 	return rc ? 0 : BADDATA;
 }
 
-/* Enable it again: a mapping from before the disable gets SIGBUS, a new one works. */
+/* Enable it again: a new mapping works, with the data written before the disable. */
 static int c_after_reenable(void)
 {
 	int rc = driver("bind");
@@ -529,7 +535,8 @@ static int c_after_reenable(void)
 	fd = open(dev_path, O_RDWR);
 	if (fd < 0)
 		return errno;
-	p = tagged_map();
+	if (map(&p, 2 * align))
+		return SETUP;
 	return tagged(p, 2 * align);
 }
 
@@ -590,6 +597,8 @@ static void outcome_name(int rc, char *buf, size_t len)
 		snprintf(buf, len, "BADDATA");
 	else if (rc == SHORT)
 		snprintf(buf, len, "SHORT");
+	else if (rc == SETUP)
+		snprintf(buf, len, "SETUP");
 	else if (rc > 128 && rc < 128 + 65)
 		snprintf(buf, len, "SIG%s", sigabbrev_np(rc - 128) ?: "?");
 	else

@@ -207,11 +207,24 @@ static const char *dump_core(const char *dev, unsigned long len, unsigned int fi
 	return line;
 }
 
+/* Read a sysctl into @buf (without its newline); 0 on failure. */
+static int read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	int ok = f && fgets(buf, len, f);
+
+	if (f)
+		fclose(f);
+	buf[ok ? strcspn(buf, "\n") : 0] = 0;
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
+	char want[64], old_pattern[256], old_limit[32];
 	unsigned long align, len;
-	char want[64];
 	const char *got;
+	int ok;
 
 	if (argc == 3 && !strcmp(argv[1], "--collect"))
 		return collect();
@@ -224,10 +237,17 @@ int main(int argc, char **argv)
 		ktap_bail("bad ALIGN");
 	len = align >= (1UL << 30) ? align : 2 * align;
 
-	/* The kernel waits for the helper (core_pipe_limit), so its result is there after wait. */
+	/*
+	 * The kernel waits for the helper (core_pipe_limit), so its result is there after wait.
+	 * Both settings are put back at the end: a pipe pattern would otherwise catch every later
+	 * crash of the boot, whatever its RLIMIT_CORE.
+	 */
+	if (!read_file("/proc/sys/kernel/core_pattern", old_pattern, sizeof(old_pattern)) ||
+	    !read_file("/proc/sys/kernel/core_pipe_limit", old_limit, sizeof(old_limit)))
+		ktap_bail("no core_pattern/core_pipe_limit (CONFIG_COREDUMP?)");
 	if (!write_file("/proc/sys/kernel/core_pattern", "|" SELF " --collect %p") ||
 	    !write_file("/proc/sys/kernel/core_pipe_limit", "1"))
-		ktap_bail("cannot set core_pattern/core_pipe_limit (CONFIG_COREDUMP?)");
+		ktap_bail("cannot set core_pattern/core_pipe_limit");
 
 	ktap_plan(2);
 	snprintf(want, sizeof(want), "pages %lu", len / PAGE);
@@ -239,5 +259,10 @@ int main(int argc, char **argv)
 	if (strcmp(got, "absent"))
 		ktap_print("expected \"absent\", got \"%s\"", got);
 	ktap_result(!strcmp(got, "absent"), "coredump_filter without DAX leaves it out");
+
+	ok = write_file("/proc/sys/kernel/core_pattern", old_pattern) &&
+	     write_file("/proc/sys/kernel/core_pipe_limit", old_limit);
+	if (!ok)
+		ktap_bail("cannot restore core_pattern/core_pipe_limit");
 	return ktap_exit();
 }

@@ -37,6 +37,9 @@ expect_fail "a failed test fails the verdict" "1 failed" v
 
 printf 'KTAP version 1\n1..3\nok 1 a\nok 2 b\n' >"$LOGS/ktap.log"
 expect_fail "a missing result and no end marker" "1 of 3 tests reported no result" v
+# As the guest's serial port writes it: CR LF.
+printf 'KTAP version 1\r\n1..3\r\nok 1 a\r\nok 2 b\r\n# harness: done\r\n' >"$LOGS/ktap.log"
+expect_fail "a missing result, CR LF line ends" "1 of 3 tests reported no result" v
 
 printf 'KTAP version 1\n1..1\nok 1 a\n# harness: done\n' >"$LOGS/ktap.log"
 expect_ok "all passed, clean log" v
