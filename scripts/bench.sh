@@ -38,6 +38,7 @@ done
 	printf 'clock\t%s\n' "$clock"
 	printf 'guest\t%s vCPU, %s\n' "$BENCH_CPUS" "$(. "$TOP/conf/guest.env"; echo "$GUEST_MEM RAM, -cpu $GUEST_CPU")"
 	printf 'reps\t%s\n' "$BENCH_REPS"
+	printf 'params\t%s\n' "$BENCH_PARAMS"
 	printf 'runs\t%s\n' "$BENCH_RUNS"
 	printf 'series\t%s\n' "$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)"
 } >"$out.tmp/machine.tsv"
@@ -49,7 +50,7 @@ for r in "${runs[@]}"; do
 	t0=$(date +%s)
 	LOGS=$out.tmp/$label FLAVOUR=$flavour TESTS=$BENCH_TESTS ACCEL=$BENCH_ACCEL \
 		GUEST_CPUS=$BENCH_CPUS QEMU_ARGS=$qemu_args NVDIMM_PREFILL=1 \
-		GUEST_PARAMS="harness.list=bench harness.reps=$BENCH_REPS" \
+		GUEST_PARAMS="harness.list=bench harness.reps=$BENCH_REPS $BENCH_PARAMS" \
 		"$TOP/scripts/boot.sh" || die "run $label: the boot failed (logs: $out.tmp/$label)"
 	LOGS=$out.tmp/$label FLAVOUR=$flavour "$TOP/scripts/verdict.sh" >/dev/null ||
 		die "run $label: a benchmark failed or the kernel complained (logs: $out.tmp/$label)"
