@@ -142,7 +142,8 @@ def main():
                                  ratio, read))
         md.append("| " + " | ".join(cells + [read]) + " |")
     md.append("")
-    md.append("Plot: `results.svg` (patched/pristine and the null run, with their ranges).")
+    if plot:
+        md.append("Plot: `results.svg` (patched/pristine and the null run, with their ranges).")
     (out / "results.md").write_text("\n".join(md) + "\n")
 
     # The cover letter's table: per fault, per page, per operation (per-GiB rows and fault
@@ -166,6 +167,9 @@ def main():
         lines.append(f"widest range {widest[5]:.3f}-{widest[6]:.3f} ({widest[0]}).")
     (out / "cover-table.txt").write_text("\n".join(lines) + "\n")
 
+    if not plot:
+        print("bench-report: a single run: nothing to compare, no plot", file=sys.stderr)
+        return
     with (out / "plot.dat").open("w") as f:
         for i, (label, r, lo, hi, nr, nlo, nhi) in enumerate(plot):
             f.write(f'{i} "{label}" {r} {lo} {hi} {nr} {nlo} {nhi}\n')

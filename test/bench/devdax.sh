@@ -9,11 +9,9 @@
 . /tests/lib/nvdimm.sh
 
 align=$1 size=$2 reps=${HARNESS_REPS:-5} blk=/dev/ram0
-case $align in 1G) region=$(nd_region largest) ;; *) region=$(nd_region smallest) ;; esac
-[ -n "$region" ] || ktap_bail "no NVDIMM region"
 [ -b $blk ] || ktap_bail "no $blk (CONFIG_BLK_DEV_RAM)"
 [ -e /sys/kernel/debug/gup_test ] || ktap_bail "no /sys/kernel/debug/gup_test (CONFIG_GUP_TEST)"
-dev=$(nd_devdax "$region" "$align" 2>/tmp/nd.err) || { sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace"; }
+nd_devdax_for "$align"
 
 # The struct pages of a map=dev namespace live on the device (64 bytes per 4K page: 16 MiB per
 # GiB); with the alignment padding, that is what the namespace gives up, per GiB of usable

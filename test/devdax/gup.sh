@@ -10,15 +10,11 @@
 . /tests/lib/nvdimm.sh
 
 align=$1 gup_test=/tests/bin/selftests/gup_test
-case $align in
-1G) region=$(nd_region largest) mb=1024 ;;
-*) region=$(nd_region smallest) mb=8 ;;
-esac
-[ -n "$region" ] || ktap_bail "no NVDIMM region"
+case $align in 1G) mb=1024 ;; *) mb=8 ;; esac
 [ -x $gup_test ] || ktap_bail "no $gup_test in the image"
 [ -e /sys/kernel/debug/gup_test ] || mount -t debugfs none /sys/kernel/debug
 [ -e /sys/kernel/debug/gup_test ] || ktap_bail "no /sys/kernel/debug/gup_test (CONFIG_GUP_TEST)"
-dev=$(nd_devdax "$region" "$align" 2>/tmp/nd.err) || { sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace"; }
+nd_devdax_for "$align"
 
 # gup ARGS...: one gup_test run on the device; passes when it exits 0 and was not truncated.
 gup() {

@@ -35,6 +35,28 @@ nd_devdax() {
 	echo "/dev/$dev"
 }
 
+# nd_devdax_for ALIGN: set $dev to a device-DAX instance at ALIGN for a test (1G: on the largest
+# region, the one with room for 1G leaves; otherwise on the smallest), or bail out (KTAP).
+nd_devdax_for() {
+	case $1 in 1G) region=$(nd_region largest) ;; *) region=$(nd_region smallest) ;; esac
+	[ -n "$region" ] || ktap_bail "no NVDIMM region"
+	dev=$(nd_devdax "$region" "$1" 2>/tmp/nd.err) ||
+		{ sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace"; }
+}
+
+# nd_program_test ALIGN PROGRAM ARGS...: a test of one program on the instance $dev at ALIGN, as
+# four subtests: the program passes, the kernel logged nothing, and nd_check_release. Exits.
+nd_program_test() {
+	align=$1
+	shift
+	ktap_plan 4
+	ktap_dmesg_mark
+	ktap_check "${1##*/} $align" "$@"
+	ktap_dmesg_clean "no kernel splat"
+	nd_check_release "${dev#/dev/}" "$align"
+	ktap_exit
+}
+
 # nd_fsdax REGION: make the region's namespace fsdax; print /dev/pmemX.
 nd_fsdax() {
 	json=$(nd_reconfigure "$1" fsdax) || { echo "$json" >&2; return 1; }
