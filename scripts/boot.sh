@@ -60,8 +60,25 @@ ktap=$logs/ktap.log
 : >"$ktap"
 say "booting $FLAVOUR ($accel, timeout ${BOOT_TIMEOUT}s); kernel log: ${console#"$TOP"/}"
 start=$(date +%s)
-# Results as they come: the top-level KTAP lines.
-tail --pid=$$ -n +1 -F "$ktap" 2>/dev/null | grep --line-buffered -E '^(not )?ok ' | sed -u 's/^/  /' &
+# Results as they come: the top-level KTAP lines, and a failed test's own lines under it (on
+# standard output, where CI logs look first; verdict.sh repeats them).
+show_results() {
+	local line out=""
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case $line in
+		"ok "[0-9]* | "not ok "[0-9]*)
+			echo "  $line"
+			case $line in
+			"not ok "*"# TODO"*) ;;
+			"not ok "*) printf '%s' "$out" ;;
+			esac
+			out="" ;;
+		*) out+="    | $line"$'\n' ;;
+		esac
+	done
+}
+tail --pid=$$ -n +1 -F "$ktap" 2>/dev/null | show_results &
 progress=$!
 trap 'kill $progress 2>/dev/null || true' EXIT
 rc=0

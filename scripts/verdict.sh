@@ -36,6 +36,7 @@ awk '{ sub(/\r$/, "") }
 
 reported=$((passed + failed + skipped + xfail))
 [ "$finished" -eq 1 ] || problem "the guest's test runner did not finish (crash, panic or timeout?)"
+[ "$plan" -gt 0 ] || [ "$finished" -eq 0 ] || problem "no test ran (does TESTS='${TESTS:-*}' match test/tests.list?)"
 if [ "$reported" -lt "$plan" ]; then
 	problem "$((plan - reported)) of $plan tests reported no result"
 	failed=$((failed + plan - reported))

@@ -41,4 +41,15 @@ if grep -q "runner did not finish" <<<"$out"; then
 else
 	fail "no runner message in: $out"
 fi
+
+# A failed test's own lines are shown under its result as the results stream in.
+init='/bin/busybox mount -t devtmpfs dev /dev
+printf "KTAP version 1\\n1..2\\nok 1 a\\n    # expected 7, got 8\\nnot ok 2 b\\n# harness: done\\n" >/dev/ttyS1
+/bin/busybox poweroff -f'
+out=$(INITRD=$(mkinitrd "$init") BOOT_TIMEOUT=120 "$HT_TOP/scripts/boot.sh" 2>&1 || true)
+if grep -A1 -x '  not ok 2 b' <<<"$out" | grep -q '| *# expected 7, got 8'; then
+	pass "a failed test's output streams under its result"
+else
+	fail "no output under the failed result in: $out"
+fi
 ht_exit

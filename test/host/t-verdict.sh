@@ -41,6 +41,11 @@ expect_fail "a missing result and no end marker" "1 of 3 tests reported no resul
 printf 'KTAP version 1\r\n1..3\r\nok 1 a\r\nok 2 b\r\n# harness: done\r\n' >"$LOGS/ktap.log"
 expect_fail "a missing result, CR LF line ends" "1 of 3 tests reported no result" v
 
+printf 'KTAP version 1\n1..0\n# harness: done\n' >"$LOGS/ktap.log"
+expect_fail "no test ran (TESTS matched nothing)" "no test ran" v
+printf 'KTAP version 1\nBail out! no test list /tests/x.list\n' >"$LOGS/ktap.log"
+expect_fail "the runner bailed out" "did not finish" v
+
 printf 'KTAP version 1\n1..1\nok 1 a\n# harness: done\n' >"$LOGS/ktap.log"
 expect_ok "all passed, clean log" v
 printf '%s\n[    2.0] WARNING: CPU: 0 PID: 1 at mm/gup.c:1 foo\n' "$console_ok" >"$LOGS/console.log"
