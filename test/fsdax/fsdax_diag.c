@@ -77,7 +77,7 @@ static char *map_aligned(int fd, unsigned long len, int flags)
 /* Touch @p with the event on; one subtest: events, each with @reason (see above). */
 static void expect_reason(char *p, int write, const char *reason, const char *what)
 {
-	char line[512], got[8][128];
+	char line[512], got[8][128], first[200] = "";
 	int n = 0, i, ok;
 	FILE *f;
 
@@ -96,6 +96,8 @@ static void expect_reason(char *p, int write, const char *reason, const char *wh
 		/* "dax_pmd_fault_fallback: dev M:N ino I address A pgoff P: REASON" */
 		char *r = strstr(line, "dax_pmd_fault_fallback: ");
 
+		if (r && !first[0])
+			snprintf(first, sizeof(first), "%.*s", (int)strcspn(r, "\n"), r);
 		r = r ? strstr(r, " pgoff ") : NULL;
 		r = r ? strstr(r, ": ") : NULL;
 		if (!r)
@@ -105,6 +107,8 @@ static void expect_reason(char *p, int write, const char *reason, const char *wh
 		n++;
 	}
 	fclose(f);
+	if (first[0])
+		ktap_print("%s", first);
 	ok = n >= 1 && n <= 2;
 	for (i = 0; i < n && i < 8; i++)
 		ok = ok && !strcmp(got[i], reason);
