@@ -29,7 +29,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 
 S := scripts
 
-.PHONY: all help deps fetch unpack apply config build selftests image boot verdict pristine fix-only \
+.PHONY: all help deps fetch unpack apply config build selftests image boot verdict pristine test fix-only \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox \
 	identity clean distclean
@@ -72,6 +72,11 @@ verdict: boot
 
 pristine:
 	@$(MAKE) FLAVOUR=pristine all
+
+# One test or group, by name or glob (test/tests.list): make test T=devdax/diag-2m, T='lifetime/*'.
+test:
+	@[ -n "$(T)" ] || { echo "make test: name the test or group, e.g. T=devdax/diag-2m or T='devdax/*'" >&2; exit 2; }
+	@$(MAKE) --no-print-directory TESTS="$(T)" all
 
 # Pristine v7.2.8 plus only the patches marked "# stable" in series (the fixes that must stand
 # alone for -stable), running the tests they name ("tests:" in series).
@@ -173,6 +178,8 @@ help:
 ##H                  pristine, static, gate-build, the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
 ##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
+##H   test T=GLOB    only the guest tests matching GLOB (names in test/tests.list), e.g.
+##H                  T=devdax/diag-2m or T='lifetime/*'; with PATCHED=0 on pristine
 ##H
 ##H Pipeline stages (each runs the ones before it; all are re-runnable)
 ##H   deps           install missing Debian packages (conf/packages) with apt-get
