@@ -17,10 +17,13 @@ list=${SELFTESTS_LIST:-$TOP/test/selftests.list}
 [ -f "$tree/Makefile" ] || die "no tree at $tree (run 'make unpack')"
 [ -f "$list" ] || die "no selftest list at $list"
 
-SERIES=${SERIES:-$TOP/series}
+# The whole series, whatever subset this kernel has (make fix-only, make bisect): one image serves
+# every flavour, and a test that needs a selftest the series adds is skipped where the patch is
+# missing, like any test annotated in series.
+SELFTESTS_SERIES=${SELFTESTS_SERIES:-${SERIES_ANNOTATED:-$TOP/series}}
 PATCH_DIR=${PATCH_DIR:-$TOP/patches}
 mapfile -t progs < <(sed 's/#.*//; /^[[:space:]]*$/d' "$list")
-mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES" | awk '{print $1}')
+mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SELFTESTS_SERIES" | awk '{print $1}')
 # The patches that touch the selftests, in series order.
 selftest_patches=()
 for p in "${patches[@]}"; do
