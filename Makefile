@@ -29,7 +29,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 
 S := scripts
 
-.PHONY: all help deps fetch unpack apply config build selftests image boot verdict pristine test fix-only \
+.PHONY: all help deps fetch unpack apply config build selftests image boot verdict pristine test fuzz fix-only \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox \
 	identity clean distclean
@@ -77,6 +77,16 @@ pristine:
 test:
 	@[ -n "$(T)" ] || { echo "make test: name the test or group, e.g. T=devdax/diag-2m or T='devdax/*'" >&2; exit 2; }
 	@$(MAKE) --no-print-directory TESTS="$(T)" all
+
+# The seeded device-DAX fuzzer (test/fuzz.list) at 4K, 2M and 1G, FUZZ_SECONDS (or SECONDS) each;
+# the same FUZZ_SEED (or SEED) reproduces a run's operations. PATCHED=0: on pristine.
+FUZZ_SECONDS ?= $(or $(SECONDS),60)
+FUZZ_SEED ?= $(or $(SEED),1)
+fuzz: build image
+	@echo "fuzz: $(FLAVOUR) kernel, $(FUZZ_SECONDS) s per alignment, seed $(FUZZ_SEED)"
+	@GUEST_PARAMS="harness.list=fuzz harness.fuzz=$(FUZZ_SECONDS):$(FUZZ_SEED)" \
+		BOOT_TIMEOUT=$$((3 * $(FUZZ_SECONDS) + 900)) $(S)/boot.sh
+	@$(S)/verdict.sh
 
 # Pristine v7.2.8 plus only the patches marked "# stable" in series (the fixes that must stand
 # alone for -stable), running the tests they name ("tests:" in series).
@@ -178,6 +188,8 @@ help:
 ##H                  pristine, static, gate-build, the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
 ##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
+##H   fuzz           the seeded device-DAX fuzzer in the guest at 4K, 2M and 1G: SECONDS=N each
+##H                  (default 60), SEED=N (default 1) reproduces a run; PATCHED=0 on pristine
 ##H   test T=GLOB    only the guest tests matching GLOB (names in test/tests.list), e.g.
 ##H                  T=devdax/diag-2m or T='lifetime/*'; with PATCHED=0 on pristine
 ##H
