@@ -73,6 +73,7 @@ struct slot {
 	unsigned long off;	/* file offset of addr */
 	int prot;
 	int nohuge;		/* MADV_NOHUGEPAGE: faults smaller than a huge ALIGN get SIGBUS */
+	int stuck;		/* see stuck_if_small() */
 };
 
 static struct slot slot[SLOTS];
@@ -144,6 +145,18 @@ static u64 *shadow_of(unsigned long off)
 	return off % PAGE == 0 && i < WORDS ? &shadow[i] : NULL;
 }
 
+/*
+ * A fault under MADV_NOHUGEPAGE on a 1G instance allocates a pmd table under the pud before the
+ * pte fault is refused, and the table stays: the pud fault is never tried again there, so that
+ * leaf gets SIGBUS (and get_user_pages() EFAULT) until it is unmapped, MADV_HUGEPAGE or not.
+ * v7.2.8 does the same, with or without the series. The mapping is marked, conservatively whole.
+ */
+static void stuck_if_small(struct slot *s)
+{
+	if (s->nohuge && align >= 0x40000000UL)
+		s->stuck = 1;
+}
+
 /* A signal an access to @s may get: SIGSEGV without the permission, SIGBUS beyond the end. */
 static int access_ok_signal(struct slot *s, const char *p, int sig, int write)
 {
@@ -152,7 +165,7 @@ static int access_ok_signal(struct slot *s, const char *p, int sig, int write)
 	if (sig == SIGSEGV)
 		return !(s->prot & (write ? PROT_WRITE : PROT_READ));
 	if (sig == SIGBUS)
-		return off >= size || (s->nohuge && align > PAGE);
+		return off >= size || (s->nohuge && align > PAGE) || s->stuck;
 	return 0;
 }
 
@@ -172,6 +185,7 @@ static void op_access(int write)
 	sh = shadow_of(off);
 	snprintf(what, sizeof(what), "%s at offset %#lx (mapping %p+%#lx, prot %d)",
 		 write ? "write" : "read", off, s->addr, s->len, s->prot);
+	stuck_if_small(s);
 	sig = try_access(p, write, &v);
 	if (sig) {
 		if (!access_ok_signal(s, p, sig, write))
@@ -235,7 +249,7 @@ static void op_mmap(void)
 	}
 	if (expect_einval)
 		fail("mapped, expected EINVAL");
-	*s = (struct slot){ p, len, off, PROT_READ | PROT_WRITE, 0 };
+	*s = (struct slot){ p, len, off, PROT_READ | PROT_WRITE, 0, 0 };
 }
 
 static void op_munmap(void)
@@ -331,6 +345,8 @@ static void op_madvise(void)
 	if (!s->addr)
 		return;
 	snprintf(what, sizeof(what), "madvise %p+%#lx %d", s->addr, s->len, a);
+	if (a == MADV_POPULATE_READ || a == MADV_POPULATE_WRITE)
+		stuck_if_small(s);
 	if (madvise(s->addr, s->len, a)) {
 		/* Populating needs the permission, and a fault the instance can serve. */
 		if (!((a == MADV_POPULATE_READ || a == MADV_POPULATE_WRITE) &&
@@ -361,7 +377,7 @@ static void op_fork(void)
 			struct slot *s = &slot[i];
 			unsigned long pg;
 
-			if (!s->addr || !(s->prot & PROT_READ) || s->nohuge)
+			if (!s->addr || !(s->prot & PROT_READ) || s->nohuge || s->stuck)
 				continue;
 			for (pg = 0; pg < s->len / PAGE; pg += s->len / PAGE / 4 + 1) {
 				u64 *sh = shadow_of(s->off + pg * PAGE);
@@ -391,7 +407,7 @@ static void op_vmsplice(void)
 	int fds[2];
 	ssize_t n;
 
-	if (!s->addr || !(s->prot & PROT_READ) || s->nohuge)
+	if (!s->addr || !(s->prot & PROT_READ) || s->nohuge || s->stuck)
 		return;
 	pg = pick(s->len / PAGE);
 	if (s->off + pg * PAGE >= size)
@@ -423,7 +439,7 @@ static void op_dio(void)
 	ssize_t n;
 	int fd;
 
-	if (!blkpath || !s->addr || !(s->prot & PROT_WRITE) || s->nohuge)
+	if (!blkpath || !s->addr || !(s->prot & PROT_WRITE) || s->nohuge || s->stuck)
 		return;
 	pg = pick(s->len / PAGE);
 	if (s->off + pg * PAGE >= size)
