@@ -144,16 +144,6 @@ done:
 	return 0;
 }
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	int ok = fd >= 0 && write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 /* Fork a child that maps, tags and dumps; returns RESULT's line (empty on failure). */
 static const char *dump_core(const char *dev, unsigned long len, unsigned int filter)
 {

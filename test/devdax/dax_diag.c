@@ -59,16 +59,6 @@ static struct event ev[MAX_EVENTS];
 static const char *name;	/* daxX.Y */
 static unsigned long align;
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	int ok = fd >= 0 && write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 static unsigned int order_of(unsigned long size)
 {
 	return __builtin_ctzl(size) - 12;

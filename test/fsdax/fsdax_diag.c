@@ -30,16 +30,6 @@
 #define TRACEFS		"/sys/kernel/tracing"
 #define EVENT		TRACEFS "/events/fs_dax/dax_pmd_fault_fallback"
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-	int ok = fd >= 0 && write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 /* A file of @size bytes, written through write(2), open read-write. */
 static int make_file(const char *dir, const char *name, unsigned long size)
 {

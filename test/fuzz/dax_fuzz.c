@@ -457,16 +457,6 @@ static void op_dio(void)
 		*sh = READ_ONCE(*(u64 *)(s->addr + pg * PAGE));
 }
 
-static int write_str(const char *path, const char *str)
-{
-	int fd = open(path, O_WRONLY);
-	int ok = fd >= 0 && write(fd, str, strlen(str)) == (ssize_t)strlen(str);
-
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 /* Unmap everything, unbind the instance from device_dax and bind it again. */
 static void op_rebind(void)
 {
@@ -478,8 +468,8 @@ static void op_rebind(void)
 			munmap(slot[i].addr, slot[i].len);
 			slot[i].addr = NULL;
 		}
-	if (!write_str("/sys/bus/dax/drivers/device_dax/unbind", name) ||
-	    !write_str("/sys/bus/dax/drivers/device_dax/bind", name))
+	if (!write_file("/sys/bus/dax/drivers/device_dax/unbind", name) ||
+	    !write_file("/sys/bus/dax/drivers/device_dax/bind", name))
 		fail("%s", strerror(errno));
 }
 

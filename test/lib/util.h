@@ -3,7 +3,10 @@
 #ifndef HARNESS_UTIL_H
 #define HARNESS_UTIL_H
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <linux/types.h>
 
 typedef __u64 u64;
@@ -35,6 +38,17 @@ static inline unsigned long parse_size(const char *s)
 		break;
 	}
 	return *end ? 0 : v;
+}
+
+/* Write @s to the file (sysfs, procfs, tracefs) at @path, truncating it; 1 on success. */
+static inline int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC);
+	int ok = fd >= 0 && write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
 }
 
 #endif /* HARNESS_UTIL_H */
