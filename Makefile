@@ -2,6 +2,9 @@
 #
 #   deps -> fetch -> unpack -> apply -> config -> build -> image -> boot -> verdict
 #
+# (image also takes the kernel selftests and ndctl's own tests, each built by a stage of its own;
+# boot and verdict run once per guest test list of SUITES.)
+#
 # Every stage is re-runnable and cheap when its output is up to date; `make help` lists targets
 # and variables. Data lives in files: conf/ (pin, packages, guest, NVDIMM layout, splat
 # patterns), kernel-config/ (fragments), series + patches/, test/tests.list.
@@ -23,13 +26,15 @@ FRAGMENTS ?= kernel-config/base.config
 ACCEL ?= auto
 BOOT_TIMEOUT ?= 1200
 TESTS ?= *
-export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS
+SUITES ?= tests ndctl
+export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS SUITES
 export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT \
 	GATE_BUILD_MAX GATE_BUILD_CONFIGS BISECT_BOOT_FROM IDENTITY
 
 S := scripts
 
-.PHONY: all help deps fetch unpack apply config build selftests image boot verdict pristine test fuzz fix-only \
+.PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test \
+	ndctl fuzz fix-only \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox \
 	identity clean distclean
@@ -61,14 +66,18 @@ build: config
 selftests: unpack
 	@$(S)/selftests.sh
 
-image: deps selftests
+ndctl-build: deps
+	@$(S)/ndctl.sh
+
+image: deps selftests ndctl-build
 	@$(S)/image.sh
 
+# One guest per test list of SUITES that has a test matching TESTS (scripts/suites.sh).
 boot: build image
-	@$(S)/boot.sh
+	@lists=$$($(S)/suites.sh); for l in $$lists; do LIST=$$l $(S)/boot.sh; done
 
 verdict: boot
-	@$(S)/verdict.sh
+	@lists=$$($(S)/suites.sh); rc=0; for l in $$lists; do LIST=$$l $(S)/verdict.sh || rc=1; done; exit $$rc
 
 pristine:
 	@$(MAKE) FLAVOUR=pristine all
@@ -78,15 +87,19 @@ test:
 	@[ -n "$(T)" ] || { echo "make test: name the test or group, e.g. T=devdax/diag-2m or T='devdax/*'" >&2; exit 2; }
 	@$(MAKE) --no-print-directory TESTS="$(T)" all
 
+# ndctl's own upstream tests alone (test/ndctl.list), in their guest with an e820 pmem range.
+ndctl:
+	@$(MAKE) --no-print-directory SUITES=ndctl all
+
 # The seeded device-DAX fuzzer (test/fuzz.list) at 4K, 2M and 1G, FUZZ_SECONDS (or SECONDS) each;
 # the same FUZZ_SEED (or SEED) reproduces a run's operations. PATCHED=0: on pristine.
 FUZZ_SECONDS ?= $(or $(SECONDS),60)
 FUZZ_SEED ?= $(or $(SEED),1)
 fuzz: build image
 	@echo "fuzz: $(FLAVOUR) kernel, $(FUZZ_SECONDS) s per alignment, seed $(FUZZ_SEED)"
-	@GUEST_PARAMS="harness.list=fuzz harness.fuzz=$(FUZZ_SECONDS):$(FUZZ_SEED)" \
+	@LIST=fuzz GUEST_PARAMS="harness.fuzz=$(FUZZ_SECONDS):$(FUZZ_SEED)" \
 		BOOT_TIMEOUT=$$((3 * $(FUZZ_SECONDS) + 900)) $(S)/boot.sh
-	@$(S)/verdict.sh
+	@LIST=fuzz $(S)/verdict.sh
 
 # Pristine v7.2.8 plus only the patches marked "# stable" in series (the fixes that must stand
 # alone for -stable), running the tests they name ("tests:" in series).
@@ -190,8 +203,10 @@ help:
 ##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
 ##H   fuzz           the seeded device-DAX fuzzer in the guest at 4K, 2M and 1G: SECONDS=N each
 ##H                  (default 60), SEED=N (default 1) reproduces a run; PATCHED=0 on pristine
-##H   test T=GLOB    only the guest tests matching GLOB (names in test/tests.list), e.g.
-##H                  T=devdax/diag-2m or T='lifetime/*'; with PATCHED=0 on pristine
+##H   test T=GLOB    only the guest tests matching GLOB (names in test/tests.list and
+##H                  test/ndctl.list), e.g. T=devdax/diag-2m or T='lifetime/*'; PATCHED=0: pristine
+##H   ndctl          ndctl 81's own tests (test/ndctl.list: device-dax, dax-dev) alone, in a
+##H                  guest with an e820 pmem range (conf/guest.ndctl.env); PATCHED=0: pristine
 ##H
 ##H Pipeline stages (each runs the ones before it; all are re-runnable)
 ##H   deps           install missing Debian packages (conf/packages) with apt-get
@@ -201,9 +216,11 @@ help:
 ##H   config         tinyconfig + FRAGMENTS into build/<flavour>/obj/.config, every option checked
 ##H   build          bzImage in build/<flavour>/obj (ccache; log in obj/build.log)
 ##H   selftests      the kernel selftests of test/selftests.list, static, in build/guest/selftests
+##H   ndctl-build    ndctl 81 and its test suite (Debian's tarball, meson) in build/ndctl/
 ##H   image          the guest initramfs (busybox, ndctl, tests, selftests) in build/guest/
-##H   boot           QEMU with the NVDIMMs of conf/nvdimm.layout; logs in build/<flavour>/logs/
-##H   verdict        judge the boot: KTAP results and kernel-log splats
+##H   boot           QEMU with the NVDIMMs of conf/nvdimm.layout, once per test list of SUITES;
+##H                  logs in build/<flavour>/logs/ (test/tests.list), logs-ndctl/ (test/ndctl.list)
+##H   verdict        judge each boot: KTAP results and kernel-log splats
 ##H
 ##H Other targets
 ##H   lint           shellcheck the scripts; checkpatch the C tests; series and tests agree
@@ -243,7 +260,8 @@ help:
 ##H   KERNEL_GIT=DIR|URL   take the tree from this git repository instead ...
 ##H   KERNEL_GIT_REF=REF   ... at this ref (default $(LINUX_GIT_REF))
 ##H   FRAGMENTS="F ..."    config fragments (default kernel-config/base.config)
-##H   TESTS="GLOB,..."     run only the guest tests matching these globs (test/tests.list)
+##H   TESTS="GLOB,..."     run only the guest tests matching these globs (test/*.list)
+##H   SUITES="LIST ..."    the guest test lists to run (default "tests ndctl")
 ##H   MEMMAP=SIZE!START    also give the guest an e820 pmem range (memmap=), e.g. 4G!4G
 ##H   ACCEL=auto|kvm|tcg   QEMU accelerator (auto: KVM only if a probe boot works)
 ##H   BOOT_TIMEOUT=SECS    host-side limit for one guest run (default 1200)

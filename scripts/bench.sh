@@ -50,7 +50,7 @@ for r in "${runs[@]}"; do
 	t0=$(date +%s)
 	LOGS=$out.tmp/$label FLAVOUR=$flavour TESTS=$BENCH_TESTS ACCEL=$BENCH_ACCEL \
 		GUEST_CPUS=$BENCH_CPUS QEMU_ARGS=$qemu_args NVDIMM_PREFILL=1 \
-		GUEST_PARAMS="harness.list=bench harness.reps=$BENCH_REPS $BENCH_PARAMS" \
+		LIST=bench GUEST_PARAMS="harness.reps=$BENCH_REPS $BENCH_PARAMS" \
 		"$TOP/scripts/boot.sh" || die "run $label: the boot failed (logs: $out.tmp/$label)"
 	LOGS=$out.tmp/$label FLAVOUR=$flavour "$TOP/scripts/verdict.sh" >/dev/null ||
 		die "run $label: a benchmark failed or the kernel complained (logs: $out.tmp/$label)"

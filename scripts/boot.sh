@@ -2,16 +2,25 @@
 # Stage "boot": boot the flavour's kernel in QEMU with the NVDIMMs of conf/nvdimm.layout and let
 # the guest run its tests.
 # Input: $BUILD_DIR/<flavour>/obj/arch/x86/boot/bzImage, $BUILD_DIR/guest/initramfs.cpio.gz,
-# conf/guest.env, conf/nvdimm.layout, the expectations (scripts/expectations.sh); TESTS (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
+# conf/guest.env (and conf/guest.LIST.env), conf/nvdimm.layout, the expectations
+# (scripts/expectations.sh); LIST (the guest's test list, test/LIST.list, default tests), TESTS
+# (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
 # BOOT_TIMEOUT (s), ACCEL; for the benchmarks (scripts/bench.sh): GUEST_PARAMS (more kernel
 # parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the backing files up
 # front instead of leaving them sparse), LOGS (where the logs go).
-# Output: $LOGS (default $BUILD_DIR/<flavour>/logs)/console.log (the kernel log) and ktap.log
+# Output: $LOGS (default $BUILD_DIR/<flavour>/logs, logs-LIST for another list)/console.log (the kernel log) and ktap.log
 # (the results).
 # Fails when QEMU fails or the guest does not power off within BOOT_TIMEOUT.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_cmd qemu-system-x86_64 timeout
+LIST=${LIST:-tests}
+[ -f "$TOP/test/$LIST.list" ] || die "no test list test/$LIST.list"
+# A list's own guest settings first: guest.env only fills in what they leave unset.
+if [ -f "$TOP/conf/guest.$LIST.env" ]; then
+	# shellcheck source=/dev/null
+	. "$TOP/conf/guest.$LIST.env"
+fi
 # shellcheck source=../conf/guest.env
 . "$TOP/conf/guest.env"
 
@@ -21,7 +30,7 @@ LAYOUT=${LAYOUT:-$TOP/conf/nvdimm.layout}
 dir=$(flavour_dir "$FLAVOUR")
 kernel=${KERNEL_IMAGE:-$dir/obj/arch/x86/boot/bzImage}
 initrd=${INITRD:-$BUILD_DIR/guest/initramfs.cpio.gz}
-logs=${LOGS:-$dir/logs}
+logs=${LOGS:-$(logs_dir "$dir" "$LIST")}
 [ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
 [ -f "$initrd" ] || die "no initramfs at $initrd (run 'make image')"
 
@@ -48,7 +57,7 @@ while read -r name mib label; do
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$LAYOUT")
 
 expect=$("$TOP/scripts/expectations.sh" "$FLAVOUR")
-cmdline="$GUEST_CMDLINE harness.kernel=$FLAVOUR harness.tests=${TESTS:-*}"
+cmdline="$GUEST_CMDLINE harness.kernel=$FLAVOUR harness.list=$LIST harness.tests=${TESTS:-*}"
 cmdline+=" harness.xfail=$(sed -n 's/^xfail //p' <<<"$expect") harness.skip=$(sed -n 's/^skip //p' <<<"$expect")"
 [ -n "${MEMMAP:-}" ] && cmdline+=" memmap=$MEMMAP"
 [ -n "${GUEST_PARAMS:-}" ] && cmdline+=" $GUEST_PARAMS"
@@ -58,7 +67,7 @@ console=$logs/console.log
 ktap=$logs/ktap.log
 : >"$console"
 : >"$ktap"
-say "booting $FLAVOUR ($accel, timeout ${BOOT_TIMEOUT}s); kernel log: ${console#"$TOP"/}"
+say "booting $FLAVOUR for test/$LIST.list ($accel, timeout ${BOOT_TIMEOUT}s); kernel log: ${console#"$TOP"/}"
 start=$(date +%s)
 # Results as they come: the top-level KTAP lines, and a failed test's own lines under it (on
 # standard output, where CI logs look first; verdict.sh repeats them).

@@ -21,6 +21,8 @@ TREE_NAME=linux-$LINUX_VERSION
 
 # flavour_dir FLAVOUR: where one kernel flavour (pristine, patched, ...) keeps its tree and build.
 flavour_dir() { printf '%s/%s\n' "$BUILD_DIR" "$1"; }
+# logs_dir FLAVOUR_DIR LIST: where a boot of test/LIST.list keeps its logs (logs for the main list).
+logs_dir() { if [ "$2" = tests ]; then printf '%s/logs\n' "$1"; else printf '%s/logs-%s\n' "$1" "$2"; fi; }
 
 # need_cmd CMD...: fail naming the missing commands (scripts/deps.sh installs them).
 need_cmd() {
@@ -47,4 +49,60 @@ kernel_source() {
 	else
 		printf 'tar %s %s\n' "$DOWNLOAD_DIR/$LINUX_TARBALL" "$LINUX_SHA256"
 	fi
+}
+
+# Debian's pool, under the archive that apt is configured with (never a host name written here).
+# debian_pool_urls POOL_PATH FILE: the URL of FILE in each archive's pool, one per line.
+debian_pool_urls() {
+	# shellcheck disable=SC2016 # $(URI) is apt's template, not the shell's
+	apt-get indextargets --format '$(URI)' 2>/dev/null | sed -n 's,/dists/.*,,p' | awk '!seen[$0]++' |
+		while read -r base; do
+			case "$base" in http://*|https://*|file:/*) printf '%s/%s/%s\n' "$base" "$1" "$2" ;; esac
+		done
+}
+
+# download URL DEST: curl into DEST.part, renamed to DEST when complete.
+download() {
+	local url=$1 dest=$2
+	say "downloading $url"
+	local progress=--progress-bar
+	[ -t 2 ] || progress=--no-progress-meter
+	curl -fL --retry 3 $progress -o "$dest.part" "$url" || { rm -f "$dest.part"; return 1; }
+	mv -f "$dest.part" "$dest"
+}
+
+# verify FILE SHA256: checksum (and the pinned size for the pinned tarball). A stamp caches success.
+verify() {
+	local file=$1 sha=$2 stamp="$1.verified" got
+	[ "$sha" = - ] && return 0
+	local id
+	id="$(stat -c '%s %Y' "$file") $sha"
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ] && return 0
+	say "verifying sha256 of ${file##*/}"
+	got=$(sha256sum "$file" | awk '{print $1}')
+	if [ "$got" != "$sha" ]; then
+		rm -f "$stamp"
+		printf '%s\n' "sha256 mismatch for $file: expected $sha, got $got"
+		return 1
+	fi
+	printf '%s\n' "$id" >"$stamp"
+}
+
+# pool_fetch POOL_PATH FILE SHA256 SIZE: $DOWNLOAD_DIR/FILE, downloaded from Debian's pool when
+# missing, then verified. A file with the wrong checksum or size is moved to FILE.bad (the next
+# run downloads it again) and the stage fails.
+pool_fetch() {
+	local pool=$1 file=$2 sha=$3 size=$4 dest=$DOWNLOAD_DIR/$2 url ok='' msg
+	mkdir -p "$DOWNLOAD_DIR"
+	if [ ! -f "$dest" ]; then
+		need_cmd apt-get curl
+		while read -r url; do
+			download "$url" "$dest" && { ok=1; break; }
+		done < <(debian_pool_urls "$pool" "$file")
+		[ -n "$ok" ] || die "could not download $file from the pool of any archive in apt's configuration"
+	fi
+	msg=$(verify "$dest" "$sha") ||
+		{ mv -f "$dest" "$dest.bad"; die "$msg; refused (moved to $dest.bad); the next run downloads it again"; }
+	[ "$(stat -c %s "$dest")" = "$size" ] ||
+		{ mv -f "$dest" "$dest.bad"; die "$dest: $(stat -c %s "$dest.bad") bytes, expected $size; refused (moved to $dest.bad)"; }
 }

@@ -2,13 +2,14 @@
 # Stage "lint": the harness's own code is clean: shellcheck on every shell script, the kernel's
 # checkpatch.pl --strict on the guest's C tests (they follow kernel style), and the tests that
 # need a patch are named by one in series. (The patches themselves: scripts/gate-*.sh.)
-# Input: scripts/, test/, .ci/run, series, test/tests.list; checkpatch.pl from the pristine tree.
+# Input: scripts/, test/, .ci/run, series, test/tests.list and test/ndctl.list; checkpatch.pl from
+# the pristine tree.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_cmd shellcheck perl python3
 
 cd "$TOP"
-mapfile -t shells < <({ ls scripts/*.sh .ci/run test/guest/*; find test -name '*.sh'; } | sort -u)
+mapfile -t shells < <({ ls scripts/*.sh .ci/run test/guest/* test/ndctl/bin/*; find test -name '*.sh'; } | sort -u)
 say "shellcheck: ${#shells[@]} scripts"
 shellcheck -x "${shells[@]}" || die "shellcheck found problems (above)"
 mapfile -t pys < <(ls scripts/*.py)
@@ -31,11 +32,11 @@ done
 
 # Every test that needs a patch (kinds xfail-pristine, patched) is claimed by a "tests:" glob of
 # a patch in series, and every such glob matches a test (scripts/expectations.sh relies on it).
-mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' test/tests.list | awk '{print $1, $2}')
+mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' test/tests.list test/ndctl.list | awk '{print $1, $2}')
 mapfile -t globs < <(sed -n 's/^[^#[:space:]][^#]*#.*tests:[[:space:]]*\([^[:space:]]*\).*/\1/p' series | tr ',' '\n')
 for t in "${tests[@]}"; do
 	name=${t% *} kind=${t#* }
-	case $kind in both) continue ;; xfail-pristine|patched) ;; *) say "test/tests.list: $name: unknown kind $kind"; bad=1; continue ;; esac
+	case $kind in both) continue ;; xfail-pristine|patched) ;; *) say "test/*.list: $name: unknown kind $kind"; bad=1; continue ;; esac
 	claimed=0
 	for g in "${globs[@]}"; do
 		# shellcheck disable=SC2254 # the glob is a pattern

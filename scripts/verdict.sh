@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Stage "verdict": judge one boot from its logs and print one final line
-# "N passed, N failed, N skipped[, N expected failures] (<flavour> kernel)".
-# Input: $BUILD_DIR/<flavour>/logs/ktap.log and console.log, conf/splat-patterns.
+# "N passed, N failed, N skipped[, N expected failures][, test/LIST.list] (<flavour> kernel)".
+# Input: $BUILD_DIR/<flavour>/logs/ktap.log and console.log (logs-LIST for LIST=name, another
+# test list), conf/splat-patterns.
 # Fails when a test failed, a result is missing, the runner did not finish, or the kernel log
 # holds a splat outside a window where a test expects one.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 FLAVOUR=${FLAVOUR:-patched}
-logs=${LOGS:-$(flavour_dir "$FLAVOUR")/logs}
+LIST=${LIST:-tests}
+logs=${LOGS:-$(logs_dir "$(flavour_dir "$FLAVOUR")" "$LIST")}
 ktap=$logs/ktap.log
 console=$logs/console.log
 patterns=${SPLAT_PATTERNS:-$TOP/conf/splat-patterns}
@@ -61,5 +63,6 @@ fi
 
 line="$passed passed, $failed failed, $skipped skipped"
 [ "$xfail" -gt 0 ] && line+=", $xfail expected failures"
+[ "$LIST" = tests ] || line+=", test/$LIST.list"
 echo "$line ($FLAVOUR kernel)"
 [ "$failed" -eq 0 ] && [ "$problems" -eq 0 ]

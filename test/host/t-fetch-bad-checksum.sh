@@ -29,4 +29,14 @@ if [ -f "$HT_TMP/mine.tar.xz" ]; then
 else
 	fail "the user's file was moved or deleted"
 fi
+
+# ndctl's pinned tarball, corrupted: its stage refuses it the same way and builds nothing.
+echo "not ndctl" >"$DOWNLOAD_DIR/$NDCTL_TARBALL"
+expect_fail "corrupted ndctl tarball" "sha256 mismatch.*refused" "$HT_TOP/scripts/ndctl.sh"
+if [ ! -e "$DOWNLOAD_DIR/$NDCTL_TARBALL" ] && [ -f "$DOWNLOAD_DIR/$NDCTL_TARBALL.bad" ] &&
+	[ ! -d "$BUILD_DIR/ndctl" ]; then
+	pass "the bad ndctl tarball was moved to .bad, nothing was built"
+else
+	fail "the bad ndctl tarball is still in place, or a build was started"
+fi
 ht_exit

@@ -1,6 +1,6 @@
 #!/bin/sh
 # shellcheck shell=dash
-# lifetime/disable-while-held ALIGN get|pin
+# lifetime/disable-while-held ALIGN get|pin [HOLD]
 #
 # Disabling a device-DAX instance while one of its pages is referenced must wait for the
 # reference, and complete once it is dropped, with the page's contents intact and no splat.
@@ -12,8 +12,10 @@
 # shellcheck source=../lib/nvdimm.sh
 . /tests/lib/nvdimm.sh
 
-align=$1 mode=$2
-hold=${HOLD_SECS:-12}	# longer than the kernel's 10 s diagnostic interval
+# HOLD: how long the reference is held while the disable waits (default 12 s). The kernel reports
+# a wait that lasts longer than 10 s; with a shorter hold that check is skipped (each mode is run
+# once with the full hold, test/tests.list).
+align=$1 mode=$2 hold=${3:-12} report_after=10
 case $align in 1G) region=$(nd_region largest) ;; *) region=$(nd_region smallest) ;; esac
 
 # wait_for SECS CMD...: poll CMD every 0.2 s for up to SECS seconds.
@@ -88,7 +90,9 @@ else
 	ktap_fail "disable completes once the reference is dropped"
 fi
 
-if dmesg | tail -n +"$((log_start + 1))" | grep -q "still referenced"; then
+if [ "$hold" -le "$report_after" ]; then
+	ktap_skip "the wait was reported in the kernel log" "held ${hold}s, not longer than the kernel's ${report_after}s report interval"
+elif dmesg | tail -n +"$((log_start + 1))" | grep -q "still referenced"; then
 	ktap_ok "the wait was reported in the kernel log"
 else
 	ktap_print "no 'still referenced' diagnostic in the kernel log"
