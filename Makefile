@@ -34,7 +34,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test \
-	ndctl fuzz fix-only \
+	ndctl fuzz fix-only honesty \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox \
 	identity clean distclean
@@ -109,6 +109,11 @@ fix-only:
 		{ echo "fix-only: no patch in series is marked '# stable'"; exit 1; }
 	@$(MAKE) FLAVOUR=fix-only SERIES=$(BUILD_DIR)/fix-only.series \
 		TESTS="$(or $(filter-out *,$(TESTS)),$$(sed -n 's/.*tests:[[:space:]]*\([^[:space:]]*\).*/\1/p' $(BUILD_DIR)/fix-only.series | paste -sd,))" all
+
+# Every group of guest tests can fail: the series plus deliberate breakages (NOT FOR UPSTREAM,
+# test/honesty/sabotage.patch), each booted with the tests that must catch it (test/honesty.list).
+honesty: unpack image
+	@$(S)/honesty.sh
 
 ## Checks --------------------------------------------------------------------------------------
 
@@ -203,6 +208,8 @@ help:
 ##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
 ##H   fuzz           the seeded device-DAX fuzzer in the guest at 4K, 2M and 1G: SECONDS=N each
 ##H                  (default 60), SEED=N (default 1) reproduces a run; PATCHED=0 on pristine
+##H   honesty        every test group can fail: boot the series with each deliberate breakage
+##H                  of test/honesty.list and require the tests named there to fail
 ##H   test T=GLOB    only the guest tests matching GLOB (names in test/tests.list and
 ##H                  test/ndctl.list), e.g. T=devdax/diag-2m or T='lifetime/*'; PATCHED=0: pristine
 ##H   ndctl          ndctl 81's own tests (test/ndctl.list: device-dax, dax-dev) alone, in a

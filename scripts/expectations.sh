@@ -3,8 +3,8 @@
 #   test/tests.list   kinds: both, patched (needs a patch), xfail-pristine (fails without a fix)
 #   series            "tests: GLOB,..." in a patch's comment names the tests that need the patch
 #   <flavour>/applied the patches this flavour's tree has (none for pristine)
-# A test of kind xfail-pristine or patched whose patch (the one whose "tests:" matches it) is not
-# applied is expected to fail, or skipped. Prints two lines, "xfail NAMES" and "skip NAMES",
+# A test of kind xfail-pristine or patched that lacks one of its patches (those whose "tests:"
+# match it) is expected to fail, or skipped. Prints two lines, "xfail NAMES" and "skip NAMES",
 # NAMES comma-separated or "-". Lint (scripts/lint.sh) checks every such test has a patch.
 #   scripts/expectations.sh [FLAVOUR]
 set -euo pipefail
@@ -23,15 +23,18 @@ claims=$(sed -n 's/^\([^#[:space:]]*\)[^#]*#.*tests:[[:space:]]*\([^[:space:]]*\
 have=
 [ -f "$applied" ] && have=$(awk '{print $2}' "$applied")
 
-# has_patch NAME: some applied patch claims test NAME.
+# has_patch NAME: the tree has every patch that claims test NAME (a test may need two fixes).
 has_patch() {
-	local patch glob
+	local patch glob claimed=1
 	while read -r patch glob; do
 		[ -n "$patch" ] || continue
 		# shellcheck disable=SC2254 # the glob is a pattern
-		case "$1" in $glob) grep -qxF "$patch" <<<"$have" && return 0 ;; esac
+		case "$1" in $glob)
+			grep -qxF "$patch" <<<"$have" || return 1
+			claimed=0 ;;
+		esac
 	done <<<"$claims"
-	return 1
+	return $claimed
 }
 
 xfail=() skip=()

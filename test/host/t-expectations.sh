@@ -10,12 +10,13 @@ a/both       both            10  /bin/true
 a/uaf-1      xfail-pristine  10  /bin/true
 a/uaf-2      xfail-pristine  10  /bin/true
 b/fork       xfail-pristine  10  /bin/true
+a/uaf-load   xfail-pristine  10  /bin/true
 c/new        patched         10  /bin/true
 EOL
 cat >"$SERIES_ANNOTATED" <<'EOL'
 # comment
 0001-fix.patch  # stable tests: a/uaf-*
-0002-fix.patch  # stable tests: b/fork
+0002-fix.patch  # stable tests: b/fork,a/uaf-load
 0003-feature.patch  # tests: c/new
 0004-other.patch
 EOL
@@ -35,9 +36,10 @@ check() { # FLAVOUR XFAIL SKIP
 		fail "$1: expected 'xfail $2' 'skip $3', got: $(tr '\n' ' ' <<<"$out")"
 	fi
 }
-check pristine "a/uaf-1,a/uaf-2,b/fork" "c/new"
+check pristine "a/uaf-1,a/uaf-2,b/fork,a/uaf-load" "c/new"
+# a/uaf-load needs both fixes (claimed by the glob of one and by name by the other).
 applied step1 0001-fix.patch
-check step1 "b/fork" "c/new"
+check step1 "b/fork,a/uaf-load" "c/new"
 applied fixes 0001-fix.patch 0002-fix.patch
 check fixes - "c/new"
 applied all 0001-fix.patch 0002-fix.patch 0003-feature.patch 0004-other.patch

@@ -34,12 +34,21 @@ fi
 old_hp=$(cat $hp)
 echo 32 >$hp
 echo "# $(grep -E '^(HugePages_Total|SwapTotal)' /proc/meminfo | tr -s ' \n' '  ')"
-"$prog" "$@"
-rc=$?
+# run: the program, judged by its exit status and by its TAP: a "not ok" line fails the run
+# even when the program exits 0 (gup_test ends with ksft_exit_pass() whatever its threads saw).
+run() {
+	"$prog" "$@" >/tmp/selftest.out 2>&1
+	rc=$?
+	cat /tmp/selftest.out
+	if [ "$rc" -eq 0 ] && grep -q '^not ok' /tmp/selftest.out; then
+		echo "# ${prog##*/} exited 0 but reported a failure (not ok above): counted as failed"
+		rc=1
+	fi
+}
+run "$@"
 if [ "$rc" -ne 0 ] && [ -n "$retry" ]; then
 	echo "# ${prog##*/} failed (exit $rc); running it once more (-r), the second result counts"
-	"$prog" "$@"
-	rc=$?
+	run "$@"
 fi
 echo "$old_hp" >$hp
 [ -z "$fs" ] || umount $mnt

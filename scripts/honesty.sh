@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# make honesty: every group of guest tests can fail. Builds the series plus
+# test/honesty/sabotage.patch as flavour "sabotage" (its own tree and build), then for each line
+# of test/honesty.list boots it with that breakage and only the tests that must catch it, and
+# requires each of them to fail ("not ok", not an expected failure).
+# Input: series, patches/, test/honesty/sabotage.patch, test/honesty.list.
+# Output: a table, one line per breakage; logs in $BUILD_DIR/sabotage/honesty/<name>/.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+list=$TOP/test/honesty.list
+dir=$(flavour_dir sabotage)
+mkdir -p "$dir/patches"
+# The series' patches and the sabotage, in one patch directory for quilt.
+ln -sf "$TOP"/patches/*.patch "$dir/patches/"
+cp "$TOP/test/honesty/sabotage.patch" "$dir/patches/"
+{ sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/series" | awk '{print $1}'; echo sabotage.patch; } >"$dir/series"
+export FLAVOUR=sabotage SERIES_ANNOTATED=$TOP/series SERIES=$dir/series PATCH_DIR=$dir/patches
+"$TOP/scripts/apply.sh"
+"$TOP/scripts/config.sh"
+"$TOP/scripts/build.sh"
+
+results=() bad=0
+while read -r name bits env tests; do
+	logs=$dir/honesty/$name
+	rm -rf "$logs"
+	mkdir -p "$logs"
+	envs=()
+	[ "$env" = - ] || IFS=, read -r -a envs <<<"$env"
+	say "$name: harness_sabotage=$bits${envs[*]:+ ${envs[*]}}, must fail: $tests"
+	for l in $(TESTS=$tests "$TOP/scripts/suites.sh"); do
+		env "${envs[@]}" LIST="$l" TESTS="$tests" LOGS="$logs/$l" GUEST_PARAMS="harness_sabotage=$bits" \
+			"$TOP/scripts/boot.sh" >"$logs/boot-$l.log" 2>&1 || say "$name: the boot of test/$l.list failed (see $logs/$l)"
+	done
+	caught=() missed=()
+	IFS=, read -r -a want <<<"$tests"
+	for t in "${want[@]}"; do
+		if cat "$logs"/*/ktap.log 2>/dev/null | tr -d '\r' | grep -qE "^not ok [0-9]+ $t( |\$)" &&
+			! cat "$logs"/*/ktap.log | tr -d '\r' | grep -qE "^not ok [0-9]+ $t # TODO"; then
+			caught+=("$t")
+		else
+			missed+=("$t")
+		fi
+	done
+	if [ ${#missed[@]} -eq 0 ]; then
+		results+=("$name ($bits): all ${#caught[@]} failed: ${caught[*]}")
+	else
+		results+=("$name ($bits): NOT CAUGHT by ${missed[*]}${caught[*]:+ (failed: ${caught[*]})}")
+		bad=1
+	fi
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list")
+printf '%s\n' "${results[@]}"
+[ "$bad" -eq 0 ] || die "a breakage went unnoticed by a test that must catch it (logs: $dir/honesty/)"
+say "every breakage was caught"

@@ -1,0 +1,63 @@
+#!/bin/sh
+# shellcheck shell=dash
+# lifetime/load ALIGN: disable and re-enable a device-DAX instance, again and again, while
+# dax_load maps it, moves data to and from it with O_DIRECT and holds gup_test long-term pins
+# on it. Every disable must complete (it waits for the pins of the moment, then goes on), every
+# re-enable must succeed, every operation of the load must end with success or a documented
+# error with its data intact, the instance must come back, and the kernel must say nothing. On
+# pristine v7.2.8 a disable under a pin frees the memmap under it (xfail-pristine).
+# shellcheck source=../lib/ktap.sh
+. /tests/lib/ktap.sh
+# shellcheck source=../lib/nvdimm.sh
+. /tests/lib/nvdimm.sh
+
+align=$1 cycles=${2:-8} ram=/dev/ram0
+[ -b $ram ] || ktap_bail "no $ram (CONFIG_BLK_DEV_RAM)"
+[ -e /sys/kernel/debug/gup_test ] || ktap_bail "no /sys/kernel/debug/gup_test (CONFIG_GUP_TEST)"
+nd_devdax_for "$align"
+name=${dev#/dev/}
+
+ktap_plan 6
+ktap_dmesg_mark
+# Enough time for every cycle: a disable, a second disabled, a re-enable, a second enabled.
+secs=$((cycles * 4 + 4))
+/tests/bin/dax_load "$dev" "$align" "$secs" $ram >/tmp/load.out 2>&1 &
+load=$!
+sleep 2
+disabled=0 enabled=0 slowest=0
+i=0
+while [ $i -lt "$cycles" ]; do
+	i=$((i + 1))
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	if timeout -s KILL 60 "$DAXCTL" disable-device "$name" >/tmp/disable.out 2>&1; then
+		disabled=$((disabled + 1))
+	else
+		sed 's/^/# daxctl: /' /tmp/disable.out
+		ktap_print "cycle $i: disable-device failed or did not return within 60 s"
+	fi
+	slowest=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" -v m="$slowest" \
+		'BEGIN { d = b - a; printf "%.2f", (d > m ? d : m) }')
+	sleep 1
+	if echo "$name" 2>/tmp/enable.out >/sys/bus/dax/drivers/device_dax/bind; then
+		enabled=$((enabled + 1))
+	else
+		sed 's/^/# bind: /' /tmp/enable.out
+		ktap_print "cycle $i: re-enabling failed"
+	fi
+	sleep 2
+done
+ktap_print "$cycles cycles under load: $disabled disabled (slowest ${slowest}s), $enabled re-enabled"
+if [ "$disabled" = "$cycles" ]; then ktap_ok "every disable completes under load"
+else ktap_fail "every disable completes under load"; fi
+if [ "$enabled" = "$cycles" ]; then ktap_ok "every re-enable succeeds"
+else ktap_fail "every re-enable succeeds"; fi
+if wait "$load"; then
+	sed 's/^/# /' /tmp/load.out
+	ktap_ok "every load operation succeeded or failed as documented, data intact"
+else
+	sed 's/^/# /' /tmp/load.out
+	ktap_fail "every load operation succeeded or failed as documented, data intact"
+fi
+ktap_dmesg_clean "no kernel splat"
+nd_check_release "$name" "$align"
+ktap_exit
