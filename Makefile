@@ -18,6 +18,14 @@ include conf/pin.env
 
 # Variables (documented in `make help` and README.md).
 PATCHED ?= 1
+# DEBUG=1: the series on a debug kernel (kernel-config/debug.config: KASAN, KFENCE, DEBUG_VM,
+# lockdep, ...), in build/debug; any target that builds and boots works with it.
+DEBUG ?= 0
+ifeq ($(DEBUG),1)
+FLAVOUR := debug
+FRAGMENTS := kernel-config/base.config kernel-config/debug.config
+BOOT_TIMEOUT := 3600
+endif
 FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
 SERIES ?= $(CURDIR)/series
 BUILD_DIR ?= $(CURDIR)/build
@@ -34,7 +42,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test \
-	ndctl fuzz fix-only honesty \
+	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox \
 	identity clean distclean
@@ -81,6 +89,11 @@ verdict: boot
 
 pristine:
 	@$(MAKE) FLAVOUR=pristine all
+
+# The whole guest suite on the series built as a debug kernel: any splat fails the run. Not part
+# of make check (a debug build and a KASAN guest run take longer than CI's budget allows).
+check-debug:
+	@$(MAKE) DEBUG=1 all
 
 # One test or group, by name or glob (test/tests.list): make test T=devdax/diag-2m, T='lifetime/*'.
 test:
@@ -205,6 +218,8 @@ help:
 ##H   check          the test command: lint, review, the pipeline on the series and on
 ##H                  pristine, static, gate-build, the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
+##H   check-debug    the pipeline on the series as a debug kernel (DEBUG=1: KASAN, KFENCE,
+##H                  DEBUG_VM, PROVE_LOCKING, PAGE_TABLE_CHECK, ...); any splat fails
 ##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
 ##H   fuzz           the seeded device-DAX fuzzer in the guest at 4K, 2M and 1G: SECONDS=N each
 ##H                  (default 60), SEED=N (default 1) reproduces a run; PATCHED=0 on pristine
@@ -260,6 +275,8 @@ help:
 ##H
 ##H Variables
 ##H   PATCHED=0|1          0: the pristine kernel (build/pristine), 1: the series (default)
+##H   DEBUG=1              the series with kernel-config/debug.config, in build/debug (also for
+##H                        make fuzz, make test)
 ##H   FLAVOUR=NAME         build/NAME holds this kernel's tree, build and logs (default patched)
 ##H   SERIES=FILE          the quilt series to apply (default: series)
 ##H   KERNEL_TARBALL=F|URL use this v$(LINUX_VERSION) tarball (e.g. kernel.org's) instead of Debian's

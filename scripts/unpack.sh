@@ -28,7 +28,12 @@ if [ "$kind" = git ]; then
 	git -C "$where" archive --format=tar "$ref" | tar -x -C "$tree.tmp" ||
 		die "git archive of $ref from $where failed"
 else
-	tar -x -C "$tree.tmp" --strip-components=1 -f "$where" || die "extracting $where failed"
+	# One of tar's messages is shown: a full disk makes thousands (kept in memory: a log on that
+	# disk could not be written); a full disk first, else the first message.
+	if ! err=$(tar -x -C "$tree.tmp" --strip-components=1 -f "$where" 2>&1); then
+		rm -rf "$tree.tmp"
+		die "extracting $where failed: $(grep -m 1 'No space left' <<<"$err" || head -n 1 <<<"$err")"
+	fi
 fi
 
 # Whatever the source, it must be the pinned version.

@@ -7,6 +7,9 @@ HT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # The checkout's real build directory, for tests that need its kernel or pristine tree.
 # shellcheck disable=SC2034 # used by the tests
 HT_REAL_BUILD=${BUILD_DIR:-$HT_TOP/build}
+# And its download cache, for tests that need the verified tarball.
+# shellcheck disable=SC2034 # used by the tests
+HT_REAL_DOWNLOADS=${DOWNLOAD_DIR:-$HT_TOP/downloads}
 HT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/harness-test.XXXXXX")
 trap 'rm -rf "$HT_TMP"' EXIT
 export BUILD_DIR=$HT_TMP/build DOWNLOAD_DIR=$HT_TMP/downloads
