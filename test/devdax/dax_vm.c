@@ -43,10 +43,10 @@ static inline u32 pattern(u32 seed, unsigned long off)
 }
 
 /*
- * One word per STRIDE bytes is written and checked: enough to catch a wrong or lost page,
- * and cheap on 2 GiB under TCG.
+ * One word per STRIDE bytes is written and checked: two per page, enough to catch a wrong or
+ * lost page (or a half page, test_proc_mem()), and cheap on 2 GiB under TCG.
  */
-#define STRIDE 256
+#define STRIDE 2048
 
 static void fill(char *p, unsigned long off, unsigned long n, u32 seed)
 {

@@ -13,8 +13,8 @@
 . /tests/lib/nvdimm.sh
 
 # HOLD: how long the reference is held while the disable waits (default 12 s). The kernel reports
-# a wait that lasts longer than 10 s; with a shorter hold that check is skipped (each mode is run
-# once with the full hold, test/tests.list).
+# a wait that lasts longer than 10 s; with a shorter hold that check is skipped (only one test
+# holds it the full 12 s: disable-get-2m, test/tests.list).
 align=$1 mode=$2 hold=${3:-12} report_after=10
 case $align in 1G) region=$(nd_region largest) ;; *) region=$(nd_region smallest) ;; esac
 

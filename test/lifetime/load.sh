@@ -1,6 +1,6 @@
 #!/bin/sh
 # shellcheck shell=dash
-# lifetime/load ALIGN: disable and re-enable a device-DAX instance, again and again, while
+# lifetime/load ALIGN [CYCLES]: disable and re-enable a device-DAX instance, CYCLES times (5), while
 # dax_load maps it, moves data to and from it with O_DIRECT and holds gup_test long-term pins
 # on it. Every disable must complete (it waits for the pins of the moment, then goes on), every
 # re-enable must succeed, every operation of the load must end with success or a documented
@@ -11,7 +11,7 @@
 # shellcheck source=../lib/nvdimm.sh
 . /tests/lib/nvdimm.sh
 
-align=$1 cycles=${2:-8} ram=/dev/ram0
+align=$1 cycles=${2:-5} ram=/dev/ram0
 [ -b $ram ] || ktap_bail "no $ram (CONFIG_BLK_DEV_RAM)"
 [ -e /sys/kernel/debug/gup_test ] || ktap_bail "no /sys/kernel/debug/gup_test (CONFIG_GUP_TEST)"
 nd_devdax_for "$align"
@@ -19,8 +19,8 @@ name=${dev#/dev/}
 
 ktap_plan 6
 ktap_dmesg_mark
-# Enough time for every cycle: a disable, a second disabled, a re-enable, a second enabled.
-secs=$((cycles * 4 + 4))
+# Enough time for every cycle: a disable, half a second disabled, a re-enable, a second enabled.
+secs=$((cycles * 2 + 4))
 /tests/bin/dax_load "$dev" "$align" "$secs" $ram >/tmp/load.out 2>&1 &
 load=$!
 sleep 2
@@ -37,14 +37,14 @@ while [ $i -lt "$cycles" ]; do
 	fi
 	slowest=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" -v m="$slowest" \
 		'BEGIN { d = b - a; printf "%.2f", (d > m ? d : m) }')
-	sleep 1
+	sleep 0.5
 	if echo "$name" 2>/tmp/enable.out >/sys/bus/dax/drivers/device_dax/bind; then
 		enabled=$((enabled + 1))
 	else
 		sed 's/^/# bind: /' /tmp/enable.out
 		ktap_print "cycle $i: re-enabling failed"
 	fi
-	sleep 2
+	sleep 1
 done
 ktap_print "$cycles cycles under load: $disabled disabled (slowest ${slowest}s), $enabled re-enabled"
 if [ "$disabled" = "$cycles" ]; then ktap_ok "every disable completes under load"
