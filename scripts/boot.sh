@@ -96,8 +96,26 @@ timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 \
 	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}" \
 	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
 	-display none -monitor none -serial "file:$console" -serial "file:$ktap" \
-	-no-reboot -nic none "${qemu_args[@]}" </dev/null >"$logs/qemu.log" 2>&1 || rc=$?
+	-no-reboot -nic none "${qemu_args[@]}" </dev/null >"$logs/qemu.log" 2>&1 &
+qemu=$!
+# Once the runner is done the guest powers off; a kernel that cannot (a task stuck after an
+# expected oops on pristine) is stopped 20 s later (init gives sync 10 s), and the run counts as
+# finished.
+rm -f "$logs/poweroff-hung"
+(
+	while kill -0 "$qemu" 2>/dev/null && ! grep -q '# harness: done' "$ktap"; do sleep 1; done
+	for _ in $(seq 20); do kill -0 "$qemu" 2>/dev/null || exit 0; sleep 1; done
+	touch "$logs/poweroff-hung"
+	kill "$qemu" 2>/dev/null
+) &
+watcher=$!
+trap 'kill $progress $watcher 2>/dev/null || true' EXIT
+wait "$qemu" || rc=$?
 sleep 0.5
+if [ -f "$logs/poweroff-hung" ]; then
+	say "the guest finished its tests but did not power off within 20 s: stopped (see the end of $console)"
+	rc=0
+fi
 secs=$(( $(date +%s) - start ))
 rm -f "$dir"/nvdimm/*.img
 case $rc in

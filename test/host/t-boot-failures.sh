@@ -52,4 +52,17 @@ if grep -A1 -x '  not ok 2 b' <<<"$out" | grep -q '| *# expected 7, got 8'; then
 else
 	fail "no output under the failed result in: $out"
 fi
+
+# A guest that finished its tests but cannot power off (a task stuck after an oops): stopped
+# 20 s after "# harness: done", and the boot counts as finished, not as hung.
+init='/bin/busybox mount -t devtmpfs dev /dev
+printf "KTAP version 1\n1..1\nok 1 a\n# harness: done\n" >/dev/ttyS1
+/bin/busybox sleep 100000'
+rc=0
+out=$(INITRD=$(mkinitrd "$init") BOOT_TIMEOUT=300 "$HT_TOP/scripts/boot.sh" 2>&1) || rc=$?
+if [ $rc -eq 0 ] && grep -q "did not power off within 20 s: stopped" <<<"$out"; then
+	pass "a guest that does not power off after its tests: $(grep -m1 'did not power off' <<<"$out")"
+else
+	fail "a guest that does not power off after its tests: exit $rc, $out"
+fi
 ht_exit

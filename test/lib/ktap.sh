@@ -43,3 +43,16 @@ ktap_exit() {
 	[ "$ktap_passed" -eq 0 ] && [ "$ktap_skipped" -gt 0 ] && exit 4
 	exit 0
 }
+
+# wait_for SECS CMD...: poll CMD every 0.2 s for up to SECS seconds; fails if it never succeeds.
+wait_for() {
+	tries=$(($1 * 5))
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ "$tries" -gt 0 ] || return 1
+		sleep 0.2
+	done
+}
+# gone PID: the process has exited.
+gone() { ! kill -0 "$1" 2>/dev/null; }

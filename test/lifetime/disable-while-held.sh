@@ -18,17 +18,6 @@
 align=$1 mode=$2 hold=${3:-12} report_after=10
 case $align in 1G) region=$(nd_region largest) ;; *) region=$(nd_region smallest) ;; esac
 
-# wait_for SECS CMD...: poll CMD every 0.2 s for up to SECS seconds.
-wait_for() {
-	tries=$(($1 * 5))
-	shift
-	while ! "$@"; do
-		tries=$((tries - 1))
-		[ "$tries" -gt 0 ] || return 1
-		sleep 0.2
-	done
-}
-gone() { ! kill -0 "$1" 2>/dev/null; }
 
 ktap_plan 5
 dev=$(nd_devdax "$region" "$align" 2>/tmp/nd.err) || { sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace"; }
@@ -66,7 +55,7 @@ fi
 released=$(cut -d' ' -f1 /proc/uptime)
 echo release >&3
 exec 3>&-
-if wait_for 20 test -f /tmp/hold.rc; then
+if wait_for 8 test -f /tmp/hold.rc; then
 	rc=$(cat /tmp/hold.rc)
 	sed 's/^/# holder: /' /tmp/hold.out
 	case $rc in
@@ -77,7 +66,7 @@ if wait_for 20 test -f /tmp/hold.rc; then
 	esac
 else
 	sed 's/^/# holder: /' /tmp/hold.out
-	ktap_print "the holder did not finish within 20s (stuck in the kernel?)"
+	ktap_print "the holder did not finish within 8s (stuck in the kernel?)"
 	ktap_fail "the referenced page reads back intact"
 fi
 
