@@ -8,7 +8,9 @@
 # With -r, a failed run is run once more and the second result counts; both outputs are shown.
 # Only for a selftest with a known timing-dependent case: khugepaged's collapse_max_ptes_swap
 # needs MADV_PAGEOUT to split a THP at once, which fails when the folio is briefly referenced
-# elsewhere (seen once in about ten runs, on anonymous memory, with and without the series).
+# elsewhere (seen once in about ten runs, on anonymous memory, with and without the series);
+# split_huge_page_test's pagecache cases count folio orders after a split, and found one split
+# too many once in a full pristine run (passed alone and after the tests before it).
 # The program prints its own KTAP; its exit status is the result.
 swap=/dev/ram1 fsdev=/dev/ram2 mnt=/mnt/selftests hp=/proc/sys/vm/nr_hugepages fs='' retry=''
 [ "$1" = -r ] && { retry=1; shift; }
