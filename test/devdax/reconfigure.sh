@@ -14,27 +14,17 @@ align=$1 len=64M
 region=$(nd_region smallest)
 [ -n "$region" ] || ktap_bail "no NVDIMM region"
 
-# step NAME CMD...: one subtest, CMD's output shown when it fails.
-step() {
-	name=$1
-	shift
-	if out=$("$@" 2>&1); then ktap_ok "$name"; else
-		echo "$out" | sed 's/^/# /'
-		ktap_fail "$name"
-	fi
-}
-
 ktap_plan 5
 ktap_dmesg_mark
 dev=$(nd_devdax "$region" "$align" 2>/tmp/nd.err) || { sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace"; }
-step "write $len through $dev" /tests/bin/dax_pattern "$dev" $len 1 write
+ktap_check "write $len through $dev" /tests/bin/dax_pattern "$dev" $len 1 write
 json=$(nd_reconfigure "$region" fsdax "$align") || { echo "$json" | sed 's/^/# /'; ktap_bail "no fsdax namespace"; }
 blk=/dev/$(echo "$json" | sed -n 's/.*"blockdev":"\(pmem[0-9.]*\)".*/\1/p' | head -n 1)
 [ -b "$blk" ] || ktap_bail "no pmem block device in: $json"
 ktap_print "$dev (devdax) -> $blk (fsdax), both at $align"
-step "devdax data reads back through the fsdax block device" /tests/bin/dax_pattern "$blk" $len 1 check
-step "write $len through $blk" /tests/bin/dax_pattern "$blk" $len 2 write
+ktap_check "devdax data reads back through the fsdax block device" /tests/bin/dax_pattern "$blk" $len 1 check
+ktap_check "write $len through $blk" /tests/bin/dax_pattern "$blk" $len 2 write
 dev=$(nd_devdax "$region" "$align" 2>/tmp/nd.err) || { sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace"; }
-step "block device data reads back through a device-DAX mapping" /tests/bin/dax_pattern "$dev" $len 2 check
+ktap_check "block device data reads back through a device-DAX mapping" /tests/bin/dax_pattern "$dev" $len 2 check
 ktap_dmesg_clean "no kernel splat"
 ktap_exit
