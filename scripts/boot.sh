@@ -6,8 +6,8 @@
 # (scripts/expectations.sh); LIST (the guest's test list, test/LIST.list, default tests), TESTS
 # (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
 # BOOT_TIMEOUT (s), ACCEL; for the benchmarks (scripts/bench.sh): GUEST_PARAMS (more kernel
-# parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the backing files up
-# front instead of leaving them sparse), LOGS (where the logs go).
+# parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the DIMMs' memory up
+# front), LOGS (where the logs go).
 # Output: $LOGS (default $BUILD_DIR/<flavour>/logs, logs-LIST for another list)/console.log (the kernel log) and ktap.log
 # (the results).
 # Fails when QEMU fails or the guest does not power off within BOOT_TIMEOUT.
@@ -38,20 +38,20 @@ accel=$("$TOP/scripts/accel.sh" "$kernel" "$initrd")
 cpu=$GUEST_CPU
 [ "$accel" = kvm ] && cpu=host
 
-# Fresh, sparse backing files every boot: each run starts with empty label areas.
-mkdir -p "$logs" "$dir/nvdimm"
-rm -f "$dir"/nvdimm/*.img
+# The DIMMs are backed by anonymous memory, fresh every boot: each run starts with empty label
+# areas, nothing the guest writes goes to the host's disk, and QEMU asks for transparent huge
+# pages for it. With backing files (in build/ or on /dev/shm alike) the first write to each
+# 4 KiB of a DIMM cost the guest about 35 us, one host page fault each: devdax/vm-1g's first
+# pass over 2 GiB took 18.6 s, against 9.6 s with anonymous memory.
+mkdir -p "$logs"
+prealloc=off
+[ "${NVDIMM_PREFILL:-0}" = 1 ] && prealloc=on
 dimms=()
 i=0
 while read -r name mib label; do
-	img=$dir/nvdimm/$name.img
 	lbytes=$(numfmt --from=iec "$label")
 	[ $((mib % 16)) -eq 0 ] || die "$LAYOUT: $name: $mib MiB is not a multiple of 16 MiB"
-	truncate -s $((mib * 1048576 + lbytes)) "$img"
-	if [ "${NVDIMM_PREFILL:-0}" = 1 ]; then
-		fallocate -l $((mib * 1048576 + lbytes)) "$img" || die "cannot allocate $img (disk full?)"
-	fi
-	dimms+=(-object "memory-backend-file,id=mem$i,share=on,mem-path=$img,size=$((mib * 1048576 + lbytes))"
+	dimms+=(-object "memory-backend-ram,id=mem$i,size=$((mib * 1048576 + lbytes)),prealloc=$prealloc"
 		-device "nvdimm,memdev=mem$i,id=$name,label-size=$label")
 	i=$((i + 1))
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$LAYOUT")
@@ -117,7 +117,6 @@ if [ -f "$logs/poweroff-hung" ]; then
 	rc=0
 fi
 secs=$(( $(date +%s) - start ))
-rm -f "$dir"/nvdimm/*.img
 case $rc in
 0) say "guest powered off after ${secs}s" ;;
 124|137) tail -n 20 "$console" | sed 's/^/  | /' >&2
