@@ -10,7 +10,7 @@
  * checked against what the instance last had written there, SIGBUS and SIGSEGV caught), fork
  * (the child checks words and writes one), vmsplice into a pipe and read back, O_DIRECT from
  * BLOCKDEV into the mapping, and disabling and re-enabling the instance (unbind and bind,
- * everything unmapped first).
+ * everything unmapped first; every other time a child holds a page in a pipe across it).
  *
  * Every operation's outcome must be one the kernel documents for it: success, or an errno or
  * signal from the list that operation allows (for example EINVAL for an unaligned munmap,
@@ -77,7 +77,7 @@ struct slot {
 };
 
 static struct slot slot[SLOTS];
-static unsigned long align, size, span, ops, count[NR_OPS];
+static unsigned long align, size, span, ops, count[NR_OPS], held_rebinds;
 static const char *devpath, *blkpath;
 static char name[64];
 static u64 seed, rng;
@@ -457,12 +457,70 @@ static void op_dio(void)
 		*sh = READ_ONCE(*(u64 *)(s->addr + pg * PAGE));
 }
 
-/* Unmap everything, unbind the instance from device_dax and bind it again. */
+/*
+ * A child that holds a page of @s in a pipe (vmsplice: a get_user_pages() reference), for
+ * @ms milliseconds, then reads the page through the pipe and exits 0 if it holds @expect (0:
+ * not known). Its pid, or 0 when there is nothing to hold.
+ */
+static pid_t hold_page(struct slot *s, unsigned int ms, u64 *expect)
+{
+	unsigned long pg;
+	struct iovec iov;
+	u64 buf[PAGE / 8], *sh;
+	int fds[2];
+	pid_t pid;
+
+	if (!s->addr || !(s->prot & PROT_READ) || s->nohuge || s->stuck)
+		return 0;
+	pg = pick(s->len / PAGE);
+	if (s->off + pg * PAGE >= size)
+		return 0;
+	if (pipe(fds))
+		fail("pipe: %s", strerror(errno));
+	iov.iov_base = s->addr + pg * PAGE;
+	iov.iov_len = PAGE;
+	if (vmsplice(fds[1], &iov, 1, 0) != (ssize_t)PAGE)
+		fail("vmsplice to hold offset %#lx: %s", s->off + pg * PAGE, strerror(errno));
+	sh = shadow_of(s->off + pg * PAGE);
+	*expect = sh ? *sh : 0;
+	pid = fork();
+	if (pid < 0)
+		fail("fork: %s", strerror(errno));
+	if (!pid) {
+		close(fds[1]);
+		usleep(ms * 1000);
+		if (read(fds[0], buf, PAGE) != (ssize_t)PAGE)
+			_exit(2);
+		_exit(*expect && buf[0] != *expect ? 1 : 0);
+	}
+	close(fds[0]);
+	close(fds[1]);
+	return pid;
+}
+
+/*
+ * Unmap everything, unbind the instance from device_dax and bind it again. Every other time,
+ * a child holds a page of a mapping in a pipe across the unbind and drops it 100-400 ms later:
+ * the unbind must wait for it (patch 1), the child must read the page's data intact, and the
+ * instance must bind again. Pristine v7.2.8 tears the instance down under the reference.
+ */
 static void op_rebind(void)
 {
-	int i;
+	struct slot *s = &slot[pick(SLOTS)];
+	unsigned int ms = 100 + 100 * pick(4);
+	pid_t holder = 0;
+	u64 expect = 0;
+	int i, status = 0;
 
-	snprintf(what, sizeof(what), "unbind and bind %s", name);
+	if (pick(2))
+		holder = hold_page(s, ms, &expect);
+	if (holder) {
+		snprintf(what, sizeof(what), "unbind and bind %s, a page held %u ms in a pipe",
+			 name, ms);
+		held_rebinds++;
+	} else {
+		snprintf(what, sizeof(what), "unbind and bind %s", name);
+	}
 	for (i = 0; i < SLOTS; i++)
 		if (slot[i].addr) {
 			munmap(slot[i].addr, slot[i].len);
@@ -471,6 +529,11 @@ static void op_rebind(void)
 	if (!write_file("/sys/bus/dax/drivers/device_dax/unbind", name) ||
 	    !write_file("/sys/bus/dax/drivers/device_dax/bind", name))
 		fail("%s", strerror(errno));
+	if (holder && waitpid(holder, &status, 0) != holder)
+		fail("waitpid: %s", strerror(errno));
+	if (holder && !(WIFEXITED(status) && !WEXITSTATUS(status)))
+		fail("the holder (expected %#llx): wait status %#x", (unsigned long long)expect,
+		     status);
 }
 
 int main(int argc, char **argv)
@@ -530,6 +593,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < NR_OPS; i++)
 		ktap_print("%-9s %lu", op_name[i], count[i]);
+	ktap_print("rebinds with a page held in a pipe: %lu", held_rebinds);
 	ktap_print("FUZZ ops %lu", ops);
 	ktap_result(1, "the fuzz run");
 	return ktap_exit();
