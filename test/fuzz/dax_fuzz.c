@@ -10,7 +10,8 @@
  * checked against what the instance last had written there, SIGBUS and SIGSEGV caught), fork
  * (the child checks words and writes one), vmsplice into a pipe and read back, O_DIRECT from
  * BLOCKDEV into the mapping, and disabling and re-enabling the instance (unbind and bind,
- * everything unmapped first; every other time a child holds a page in a pipe across it).
+ * everything unmapped first; at random half of the time, a child holds a page in a pipe across
+ * the unbind).
  *
  * Every operation's outcome must be one the kernel documents for it: success, or an errno or
  * signal from the list that operation allows (for example EINVAL for an unaligned munmap,
@@ -499,7 +500,7 @@ static pid_t hold_page(struct slot *s, unsigned int ms, u64 *expect)
 }
 
 /*
- * Unmap everything, unbind the instance from device_dax and bind it again. Every other time,
+ * Unmap everything, unbind the instance from device_dax and bind it again. Half of the time,
  * a child holds a page of a mapping in a pipe across the unbind and drops it 100-400 ms later:
  * the unbind must wait for it (patch 1), the child must read the page's data intact, and the
  * instance must bind again. Pristine v7.2.8 tears the instance down under the reference.
