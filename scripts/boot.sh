@@ -42,7 +42,8 @@ cpu=$GUEST_CPU
 # areas, nothing the guest writes goes to the host's disk, and QEMU asks for transparent huge
 # pages for it. With backing files (in build/ or on /dev/shm alike) the first write to each
 # 4 KiB of a DIMM cost the guest about 35 us, one host page fault each: devdax/vm-1g's first
-# pass over 2 GiB took 18.6 s, against 9.6 s with anonymous memory.
+# pass over 2 GiB took 18.6 s, against 9.6 s with anonymous memory. Not merged by KSM: the
+# prefilled DIMMs of the benchmarks would be merged back into zero pages.
 mkdir -p "$logs"
 prealloc=off
 [ "${NVDIMM_PREFILL:-0}" = 1 ] && prealloc=on
@@ -51,7 +52,7 @@ i=0
 while read -r name mib label; do
 	lbytes=$(numfmt --from=iec "$label")
 	[ $((mib % 16)) -eq 0 ] || die "$LAYOUT: $name: $mib MiB is not a multiple of 16 MiB"
-	dimms+=(-object "memory-backend-ram,id=mem$i,size=$((mib * 1048576 + lbytes)),prealloc=$prealloc"
+	dimms+=(-object "memory-backend-ram,id=mem$i,size=$((mib * 1048576 + lbytes)),prealloc=$prealloc,merge=off"
 		-device "nvdimm,memdev=mem$i,id=$name,label-size=$label")
 	i=$((i + 1))
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$LAYOUT")

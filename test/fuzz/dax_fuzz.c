@@ -10,8 +10,8 @@
  * checked against what the instance last had written there, SIGBUS and SIGSEGV caught), fork
  * (the child checks words and writes one), vmsplice into a pipe and read back, O_DIRECT from
  * BLOCKDEV into the mapping, and disabling and re-enabling the instance (unbind and bind,
- * everything unmapped first; at random half of the time, a child holds a page in a pipe across
- * the unbind).
+ * everything unmapped first; half of the time, when a mapping is there, a child holds one of
+ * its pages in a pipe across the unbind, which must wait for it).
  *
  * Every operation's outcome must be one the kernel documents for it: success, or an errno or
  * signal from the list that operation allows (for example EINVAL for an unaligned munmap,
@@ -87,6 +87,7 @@ static sigjmp_buf jump;
 static char what[256];		/* the current operation, for the report */
 #define HISTORY		64
 static char history[HISTORY][256];	/* the operations before it that did something */
+static pid_t holder;		/* op_rebind()'s child holding a page: fail() kills it */
 
 static u64 next(void)
 {
@@ -115,6 +116,10 @@ static void fail(const char *fmt, ...)
 		if (history[(ops + i) % HISTORY][0])
 			ktap_print("  before: %s", history[(ops + i) % HISTORY]);
 	ktap_print("seed %llu, operation %lu: %s: %s", (unsigned long long)seed, ops, what, buf);
+	if (holder > 0) {
+		kill(holder, SIGKILL);
+		waitpid(holder, NULL, 0);
+	}
 	ktap_result(0, "the fuzz run");
 	exit(ktap_exit());
 }
@@ -458,36 +463,50 @@ static void op_dio(void)
 		*sh = READ_ONCE(*(u64 *)(s->addr + pg * PAGE));
 }
 
-/*
- * A child that holds a page of @s in a pipe (vmsplice: a get_user_pages() reference), for
- * @ms milliseconds, then reads the page through the pipe and exits 0 if it holds @expect (0:
- * not known). Its pid, or 0 when there is nothing to hold.
- */
-static pid_t hold_page(struct slot *s, unsigned int ms, u64 *expect)
+static int holdable(const struct slot *s)
 {
-	unsigned long pg;
-	struct iovec iov;
-	u64 buf[PAGE / 8], *sh;
-	int fds[2];
-	pid_t pid;
+	return s->addr && (s->prot & PROT_READ) && !s->nohuge && !s->stuck && s->off < size;
+}
 
-	if (!s->addr || !(s->prot & PROT_READ) || s->nohuge || s->stuck)
-		return 0;
-	pg = pick(s->len / PAGE);
+/*
+ * Start a child that holds a page of @s in a pipe (vmsplice: a get_user_pages() reference)
+ * for @ms milliseconds, then reads the page through the pipe and exits 0 if its first word is
+ * @expect (0: not known). Nothing writes the instance meanwhile: the parent unmaps it all.
+ */
+static void hold_page(struct slot *s, unsigned int ms, u64 *expect)
+{
+	unsigned long pg = pick(s->len / PAGE);
+	u64 buf[PAGE / 8], *sh;
+	struct iovec iov;
+	int fds[2], i;
+	ssize_t n;
+
 	if (s->off + pg * PAGE >= size)
-		return 0;
+		pg = 0;
 	if (pipe(fds))
 		fail("pipe: %s", strerror(errno));
 	iov.iov_base = s->addr + pg * PAGE;
 	iov.iov_len = PAGE;
-	if (vmsplice(fds[1], &iov, 1, 0) != (ssize_t)PAGE)
-		fail("vmsplice to hold offset %#lx: %s", s->off + pg * PAGE, strerror(errno));
+	n = vmsplice(fds[1], &iov, 1, 0);
+	if (n != (ssize_t)PAGE)
+		fail("vmsplice offset %#lx: %zd, %s", s->off + pg * PAGE, n, strerror(errno));
 	sh = shadow_of(s->off + pg * PAGE);
 	*expect = sh ? *sh : 0;
-	pid = fork();
-	if (pid < 0)
+	holder = fork();
+	if (holder < 0)
 		fail("fork: %s", strerror(errno));
-	if (!pid) {
+	if (!holder) {
+		/* Only the pipe: no mapping, no handler, not the KTAP output. */
+		for (i = 0; i < SLOTS; i++)
+			if (slot[i].addr)
+				munmap(slot[i].addr, slot[i].len);
+		signal(SIGBUS, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		i = open("/dev/null", O_WRONLY);
+		if (i >= 0) {
+			dup2(i, 1);
+			dup2(i, 2);
+		}
 		close(fds[1]);
 		usleep(ms * 1000);
 		if (read(fds[0], buf, PAGE) != (ssize_t)PAGE)
@@ -496,43 +515,58 @@ static pid_t hold_page(struct slot *s, unsigned int ms, u64 *expect)
 	}
 	close(fds[0]);
 	close(fds[1]);
-	return pid;
 }
 
 /*
- * Unmap everything, unbind the instance from device_dax and bind it again. Half of the time,
- * a child holds a page of a mapping in a pipe across the unbind and drops it 100-400 ms later:
- * the unbind must wait for it (patch 1), the child must read the page's data intact, and the
- * instance must bind again. Pristine v7.2.8 tears the instance down under the reference.
+ * Unmap everything, unbind the instance from device_dax and bind it again. Half of the time
+ * (when a mapping is there to take a page from), a child holds a page of a mapping in a pipe
+ * across the unbind and drops it 100-400 ms later: the unbind must wait for it (patch 1), so
+ * it cannot return sooner; the child must read the page's data intact, and the instance must
+ * bind again. Pristine v7.2.8 tears the instance down under the reference.
  */
 static void op_rebind(void)
 {
-	struct slot *s = &slot[pick(SLOTS)];
-	unsigned int ms = 100 + 100 * pick(4);
-	pid_t holder = 0;
+	unsigned int ms = 100 + 100 * pick(4), first = pick(SLOTS);
+	struct slot *s = NULL;
+	struct timespec t0, t1;
+	int i, status;
 	u64 expect = 0;
-	int i, status = 0;
+	double waited;
 
 	if (pick(2))
-		holder = hold_page(s, ms, &expect);
-	if (holder) {
+		for (i = 0; i < SLOTS && !s; i++)
+			if (holdable(&slot[(first + i) % SLOTS]))
+				s = &slot[(first + i) % SLOTS];
+	if (s)
 		snprintf(what, sizeof(what), "unbind and bind %s, a page held %u ms in a pipe",
 			 name, ms);
-		held_rebinds++;
-	} else {
+	else
 		snprintf(what, sizeof(what), "unbind and bind %s", name);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (s) {
+		hold_page(s, ms, &expect);
+		held_rebinds++;
 	}
 	for (i = 0; i < SLOTS; i++)
 		if (slot[i].addr) {
 			munmap(slot[i].addr, slot[i].len);
 			slot[i].addr = NULL;
 		}
-	if (!write_file("/sys/bus/dax/drivers/device_dax/unbind", name) ||
-	    !write_file("/sys/bus/dax/drivers/device_dax/bind", name))
-		fail("%s", strerror(errno));
-	if (holder && waitpid(holder, &status, 0) != holder)
+	if (!write_file("/sys/bus/dax/drivers/device_dax/unbind", name))
+		fail("unbind: %s", strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waited = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	if (s && waited < ms)
+		fail("the unbind returned after %.0f ms, while the page was held for %u ms", waited,
+		     ms);
+	if (!write_file("/sys/bus/dax/drivers/device_dax/bind", name))
+		fail("bind: %s", strerror(errno));
+	if (!s)
+		return;
+	if (waitpid(holder, &status, 0) != holder)
 		fail("waitpid: %s", strerror(errno));
-	if (holder && !(WIFEXITED(status) && !WEXITSTATUS(status)))
+	holder = 0;
+	if (!(WIFEXITED(status) && !WEXITSTATUS(status)))
 		fail("the holder (expected %#llx): wait status %#x", (unsigned long long)expect,
 		     status);
 }
