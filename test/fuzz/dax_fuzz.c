@@ -103,6 +103,21 @@ static unsigned long pick(unsigned long n)
 	return n ? next() % n : 0;
 }
 
+/*
+ * Reap @pid within @ms milliseconds: 1 with its wait status in @status, 0 if it has not
+ * exited by then (stuck in the kernel, say after an oops), -1 on error.
+ */
+static int reap(pid_t pid, int *status, unsigned int ms)
+{
+	pid_t r;
+
+	while ((r = waitpid(pid, status, WNOHANG)) == 0 && ms >= 10) {
+		usleep(10000);
+		ms -= 10;
+	}
+	return r == pid ? 1 : r;
+}
+
 static void fail(const char *fmt, ...)
 {
 	char buf[256];
@@ -117,8 +132,12 @@ static void fail(const char *fmt, ...)
 			ktap_print("  before: %s", history[(ops + i) % HISTORY]);
 	ktap_print("seed %llu, operation %lu: %s: %s", (unsigned long long)seed, ops, what, buf);
 	if (holder > 0) {
+		int status;
+
+		/* Not waited for long: a holder stuck in the kernel must not hang the report. */
 		kill(holder, SIGKILL);
-		waitpid(holder, NULL, 0);
+		if (reap(holder, &status, 1000) != 1)
+			ktap_print("holder %d: still there 1 s after SIGKILL", holder);
 	}
 	ktap_result(0, "the fuzz run");
 	exit(ktap_exit());
@@ -563,8 +582,10 @@ static void op_rebind(void)
 		fail("bind: %s", strerror(errno));
 	if (!s)
 		return;
-	if (waitpid(holder, &status, 0) != holder)
-		fail("waitpid: %s", strerror(errno));
+	i = reap(holder, &status, 5000);
+	if (i != 1)
+		fail("the holder did not exit within 5 s of the bind%s%s", i < 0 ? ": " : "",
+		     i < 0 ? strerror(errno) : "");
 	holder = 0;
 	if (!(WIFEXITED(status) && !WEXITSTATUS(status)))
 		fail("the holder (expected %#llx): wait status %#x", (unsigned long long)expect,
