@@ -41,8 +41,8 @@ cpu=$GUEST_CPU
 # The DIMMs are backed by anonymous memory, fresh every boot: each run starts with empty label
 # areas, nothing the guest writes goes to the host's disk, and QEMU asks for transparent huge
 # pages for it. With backing files (in build/ or on /dev/shm alike) the first write to each
-# 4 KiB of a DIMM cost the guest about 35 us, one host page fault each: devdax/vm-1g's first
-# pass over 2 GiB took 18.6 s, against 9.6 s with anonymous memory. Not merged by KSM: the
+# 4 KiB of a DIMM cost the guest about 35 us (host side; the cause was not pinned down):
+# devdax/vm-1g's first pass over 2 GiB took 18.6 s, against 9.6 s with anonymous memory. Not merged by KSM: the
 # prefilled DIMMs of the benchmarks would be merged back into zero pages.
 mkdir -p "$logs"
 prealloc=off

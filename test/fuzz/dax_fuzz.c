@@ -423,14 +423,25 @@ static void op_fork(void)
 		fail("child: wait status %#x", status);
 }
 
+/* Splice page @pg of @s into a new pipe, @fds (vmsplice: a get_user_pages() reference). */
+static void splice_page(struct slot *s, unsigned long pg, int fds[2])
+{
+	struct iovec iov = { s->addr + pg * PAGE, PAGE };
+	ssize_t n;
+
+	if (pipe(fds))
+		fail("pipe: %s", strerror(errno));
+	n = vmsplice(fds[1], &iov, 1, 0);
+	if (n != (ssize_t)PAGE)
+		fail("vmsplice offset %#lx: %zd, %s", s->off + pg * PAGE, n, strerror(errno));
+}
+
 static void op_vmsplice(void)
 {
 	struct slot *s = &slot[pick(SLOTS)];
 	unsigned long pg;
-	struct iovec iov;
 	u64 buf[PAGE / 8], *sh;
 	int fds[2];
-	ssize_t n;
 
 	if (!s->addr || !(s->prot & PROT_READ) || s->nohuge || s->stuck)
 		return;
@@ -438,13 +449,7 @@ static void op_vmsplice(void)
 	if (s->off + pg * PAGE >= size)
 		return;
 	snprintf(what, sizeof(what), "vmsplice offset %#lx", s->off + pg * PAGE);
-	if (pipe(fds))
-		fail("pipe: %s", strerror(errno));
-	iov.iov_base = s->addr + pg * PAGE;
-	iov.iov_len = PAGE;
-	n = vmsplice(fds[1], &iov, 1, 0);
-	if (n != (ssize_t)PAGE)
-		fail("vmsplice: %zd, %s", n, strerror(errno));
+	splice_page(s, pg, fds);
 	if (read(fds[0], buf, PAGE) != (ssize_t)PAGE)
 		fail("read: %s", strerror(errno));
 	sh = shadow_of(s->off + pg * PAGE);
@@ -496,19 +501,11 @@ static void hold_page(struct slot *s, unsigned int ms, u64 *expect)
 {
 	unsigned long pg = pick(s->len / PAGE);
 	u64 buf[PAGE / 8], *sh;
-	struct iovec iov;
 	int fds[2], i;
-	ssize_t n;
 
 	if (s->off + pg * PAGE >= size)
 		pg = 0;
-	if (pipe(fds))
-		fail("pipe: %s", strerror(errno));
-	iov.iov_base = s->addr + pg * PAGE;
-	iov.iov_len = PAGE;
-	n = vmsplice(fds[1], &iov, 1, 0);
-	if (n != (ssize_t)PAGE)
-		fail("vmsplice offset %#lx: %zd, %s", s->off + pg * PAGE, n, strerror(errno));
+	splice_page(s, pg, fds);
 	sh = shadow_of(s->off + pg * PAGE);
 	*expect = sh ? *sh : 0;
 	holder = fork();
