@@ -114,14 +114,12 @@ fuzz: build image
 		BOOT_TIMEOUT=$$((3 * $(FUZZ_SECONDS) + 900)) $(S)/boot.sh
 	@LIST=fuzz $(S)/verdict.sh
 
-# Pristine v7.2.8 plus only the patches marked "# stable" in series (the fixes that must stand
-# alone for -stable), running the tests they name ("tests:" in series).
-fix-only:
-	@mkdir -p $(BUILD_DIR)
-	@grep -E '^[^#[:space:]]+[[:space:]]+#[[:space:]]*stable' $(SERIES) >$(BUILD_DIR)/fix-only.series || \
-		{ echo "fix-only: no patch in series is marked '# stable'"; exit 1; }
-	@$(MAKE) FLAVOUR=fix-only SERIES=$(BUILD_DIR)/fix-only.series \
-		TESTS="$(or $(filter-out *,$(TESTS)),$$(sed -n 's/.*tests:[[:space:]]*\([^[:space:]]*\).*/\1/p' $(BUILD_DIR)/fix-only.series | paste -sd,))" all
+# Each fix for -stable alone: pristine v7.2.8 + the fix's declared prerequisites ("Cc:
+# stable@vger.kernel.org # needs: <subject>" in its changelog) + the fix, booted with the tests it
+# claims ("tests:" in series), all of which must pass. FIX=<file name or number>: that fix only;
+# otherwise every fix in turn, in one incremental tree (build/fix-only), and a table.
+fix-only: unpack image
+	@FIX="$(FIX)" $(S)/fix-only.sh
 
 # Every group of guest tests can fail: the series plus deliberate breakages (NOT FOR UPSTREAM,
 # test/honesty/sabotage.patch), each booted with the tests that must catch it (test/honesty.list).
@@ -131,11 +129,11 @@ honesty: unpack image
 ## Checks --------------------------------------------------------------------------------------
 
 # The test command (README, .ci/run): cheap gates first, then the pipeline on the series and on
-# pristine v7.2.8 (same tests, pristine expectations), then the harness's own tests (some need a
-# kernel built), then `git am`.
+# pristine v7.2.8 (same tests, pristine expectations), each fix alone on pristine (fix-only), then
+# the harness's own tests (some need a kernel built), then `git am`.
 check:
 	@start=$$(date +%s); \
-	for t in lint review all pristine static gate-build harness-tests git-am; do \
+	for t in lint review all pristine fix-only static gate-build harness-tests git-am; do \
 		echo "=== make $$t"; t0=$$(date +%s); \
 		$(MAKE) $$t || { echo "check: 'make $$t' failed"; exit 1; }; \
 		echo "=== make $$t: passed in $$(( $$(date +%s) - t0 )) s"; \
@@ -216,11 +214,15 @@ help:
 ##H Main targets
 ##H   all (default)  the whole pipeline below, ending in a verdict line "N passed, N failed, N skipped"
 ##H   check          the test command: lint, review, the pipeline on the series and on
-##H                  pristine, static, gate-build, the harness's own tests, git-am
+##H                  pristine, fix-only, static, gate-build, the harness's own tests, git-am
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
 ##H   check-debug    the pipeline on the series as a debug kernel (DEBUG=1: KASAN, KFENCE,
 ##H                  DEBUG_VM, PROVE_LOCKING, PAGE_TABLE_CHECK, ...); any splat fails
-##H   fix-only       pristine + the patches marked "# stable" in series, and the tests they name
+##H   fix-only       each fix (a patch with "Cc: stable@vger.kernel.org") alone: pristine + its
+##H                  declared prerequisites ("Cc: stable@vger.kernel.org # needs: <subject>")
+##H                  + the fix, booted with the tests it claims in series, all of which must
+##H                  pass; FIX=<file name or number>: one fix; otherwise all, then a table;
+##H                  one incremental tree in build/fix-only, logs in build/fix-only/logs-NNNN/
 ##H   fuzz           the seeded device-DAX fuzzer in the guest at 4K, 2M and 1G: SECONDS=N each
 ##H                  (default 60), SEED=N (default 1) reproduces a run; PATCHED=0 on pristine
 ##H   honesty        every test group can fail: boot the series with each deliberate breakage
@@ -245,7 +247,9 @@ help:
 ##H   verdict        judge each boot: KTAP results and kernel-log splats
 ##H
 ##H Other targets
-##H   lint           shellcheck the scripts; checkpatch the C tests; series and tests agree
+##H   lint           shellcheck the scripts; checkpatch the C tests; series and tests agree;
+##H                  every fix's "# needs:" names an earlier patch, is closed, and covers what
+##H                  its tests need (scripts/fixes.sh)
 ##H   review         the review gates below, on the series
 ##H   gate-format    patches/ = series; [PATCH n/N], From/Signed-off-by identity, changelog,
 ##H                  diffstat recomputed; a cover letter's base-commit and diffstat
@@ -293,4 +297,5 @@ help:
 ##H   CCACHE=0             build without ccache
 ##H   BUILD_DIR, DOWNLOAD_DIR  where outputs and downloads go (default build/, downloads/)
 ##H   V=1                  verbose kernel build
+##H   FIX=NAME|N           make fix-only: only this fix (file name, or the number it starts with)
 ##H   BISECT_BOOT=1        make bisect also boots every step (BISECT_BOOT_FROM=N: from patch N on)

@@ -2,7 +2,9 @@
 # Which guest tests a kernel flavour is expected to fail or to skip, from data only:
 #   test/tests.list   kinds: both, patched (needs a patch), xfail-pristine (fails without a fix)
 #   series            "tests: GLOB,..." in a patch's comment names the tests that need the patch
-#   <flavour>/applied the patches this flavour's tree has (none for pristine)
+#   <flavour>/applied the patches this flavour's tree has (none for pristine); APPLIED=FILE reads
+#                     another file of the same form ("sum name" lines) instead: make fix-only
+#                     asks about a subset before it builds it
 # A test of kind xfail-pristine or patched that lacks one of its patches (those whose "tests:"
 # match it) is expected to fail, or skipped. Prints two lines, "xfail NAMES" and "skip NAMES",
 # NAMES comma-separated or "-". Lint (scripts/lint.sh) checks every such test has a patch.
@@ -13,9 +15,9 @@ set -euo pipefail
 FLAVOUR=${1:-${FLAVOUR:-patched}}
 LIST=${TEST_LIST:-$TOP/test/tests.list}
 # The annotations come from the series in use (make bisect passes the whole one, its steps apply
-# prefixes of it; make fix-only a subset that keeps the annotations).
+# prefixes of it; make fix-only the whole one too, its trees have subsets of it).
 ANNOTATED=${SERIES_ANNOTATED:-${SERIES:-$TOP/series}}
-applied=$(flavour_dir "$FLAVOUR")/applied
+applied=${APPLIED:-$(flavour_dir "$FLAVOUR")/applied}
 
 # "patch glob" for every glob of every "tests:" annotation.
 claims=$(sed -n 's/^\([^#[:space:]]*\)[^#]*#.*tests:[[:space:]]*\([^[:space:]]*\).*/\1 \2/p' "$ANNOTATED" |

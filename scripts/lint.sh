@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Stage "lint": the harness's own code is clean: shellcheck on every shell script, the kernel's
-# checkpatch.pl --strict on the guest's C tests (they follow kernel style), and the tests that
-# need a patch are named by one in series. (The patches themselves: scripts/gate-*.sh.)
-# Input: scripts/, test/, .ci/run, series, test/tests.list and test/ndctl.list; checkpatch.pl from
-# the pristine tree.
+# checkpatch.pl --strict on the guest's C tests (they follow kernel style), the tests that need a
+# patch are named by one in series, the "## posting NAME" lines of series are well formed, and
+# the fixes' declared prerequisites are right (scripts/fixes.sh: every "# needs:" names an
+# earlier patch, the declarations are closed, a fix's tests need nothing it does not declare).
+# (The patches themselves: scripts/gate-*.sh.)
+# Input: scripts/, test/, .ci/run, series, patches/ (their changelogs), test/tests.list and
+# test/ndctl.list; checkpatch.pl from the pristine tree.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/series-lib.sh"
 need_cmd shellcheck perl python3
+SERIES=${SERIES:-$TOP/series}
 
 cd "$TOP"
 mapfile -t shells < <({ ls scripts/*.sh .ci/run test/guest/* test/ndctl/bin/*; find test -name '*.sh'; } | sort -u)
@@ -33,7 +38,7 @@ done
 # Every test that needs a patch (kinds xfail-pristine, patched) is claimed by a "tests:" glob of
 # a patch in series, and every such glob matches a test (scripts/expectations.sh relies on it).
 mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' test/tests.list test/ndctl.list | awk '{print $1, $2}')
-mapfile -t globs < <(sed -n 's/^[^#[:space:]][^#]*#.*tests:[[:space:]]*\([^[:space:]]*\).*/\1/p' series | tr ',' '\n')
+mapfile -t globs < <(sed -n 's/^[^#[:space:]][^#]*#.*tests:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$SERIES" | tr ',' '\n')
 for t in "${tests[@]}"; do
 	name=${t% *} kind=${t#* }
 	case $kind in both) continue ;; xfail-pristine|patched) ;; *) say "test/*.list: $name: unknown kind $kind"; bad=1; continue ;; esac
@@ -53,4 +58,10 @@ for g in "${globs[@]}"; do
 	[ "$hit" = 1 ] || { say "series: 'tests: $g' matches no test in test/tests.list"; bad=1; }
 done
 [ "$bad" -eq 0 ] || die "the series and test/tests.list disagree (above)"
+
+# The postings: "## posting NAME" exactly, each name once, none empty.
+series_check_postings "$SERIES" || die "the posting headers of series are wrong (above)"
+
+say "fixes: their declared prerequisites (Cc: stable@vger.kernel.org # needs: ...)"
+"$TOP/scripts/fixes.sh" >/dev/null || die "the fixes' declarations are wrong (above)"
 say "clean"

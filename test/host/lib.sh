@@ -49,3 +49,44 @@ expect_ok() {
 }
 
 ht_exit() { exit "$ht_failed"; }
+
+# ht_mkpatch FILE SUBJECT [CHANGELOG_LINE...]: a patch in mail form, as git format-patch writes it,
+# from conf/identity, adding the file new/<FILE's name without .patch> (one line), with a
+# changelog of the given lines (default: one sentence) and a Signed-off-by. SUBJECT is the whole
+# subject, e.g. "[PATCH] mm: do this" (a long one is folded as git folds it).
+ht_mkpatch() {
+	local file=$1 subject=$2 id f
+	shift 2
+	id=$(cat "$HT_TOP/conf/identity")
+	f=new/$(basename "$file" .patch)
+	{
+		echo "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
+		echo "From: $id"
+		echo "Date: Mon, 23 Nov 2026 06:00:00 +0000"
+		if [ ${#subject} -gt 65 ]; then
+			echo "Subject: ${subject% *}"
+			echo " ${subject##* }"
+		else
+			echo "Subject: $subject"
+		fi
+		echo
+		if [ $# -gt 0 ]; then printf '%s\n' "$@"; else echo "This adds ${f}."; fi
+		echo
+		echo "Signed-off-by: $id"
+		echo "---"
+		echo " $f | 1 +"
+		echo " 1 file changed, 1 insertion(+)"
+		echo " create mode 100644 $f"
+		echo
+		echo "diff --git a/$f b/$f"
+		echo "new file mode 100644"
+		echo "index 0000000000000000000000000000000000000000..0000000000000000000000000000000000000000"
+		echo "--- /dev/null"
+		echo "+++ b/$f"
+		echo "@@ -0,0 +1 @@"
+		echo "+$f"
+		echo "-- "
+		echo "2.39.5"
+		echo
+	} >"$file"
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Expectations: a test that needs a patch (xfail-pristine, patched) is an expected failure, or
-# skipped, exactly on the kernels that lack the patch naming it in series ("tests:").
+# skipped, exactly on the kernels that lack the patch naming it in series ("tests:"); APPLIED=FILE
+# asks about another set of patches (make fix-only, before it builds one).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -15,8 +16,8 @@ c/new        patched         10  /bin/true
 EOL
 cat >"$SERIES_ANNOTATED" <<'EOL'
 # comment
-0001-fix.patch  # stable tests: a/uaf-*
-0002-fix.patch  # stable tests: b/fork,a/uaf-load
+0001-fix.patch  # tests: a/uaf-*
+0002-fix.patch  # tests: b/fork,a/uaf-load
 0003-feature.patch  # tests: c/new
 0004-other.patch
 EOL
@@ -44,4 +45,6 @@ applied fixes 0001-fix.patch 0002-fix.patch
 check fixes - "c/new"
 applied all 0001-fix.patch 0002-fix.patch 0003-feature.patch 0004-other.patch
 check all - -
+printf '%s\n' "- 0002-fix.patch" >"$HT_TMP/subset"
+APPLIED=$HT_TMP/subset check all "a/uaf-1,a/uaf-2,a/uaf-load" "c/new"
 ht_exit
