@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dax_vm DEV ALIGN: the VM operations a device-DAX mapping must survive, at ALIGN.
+ * dax_vm DEV ALIGN [mremap]: the VM operations a device-DAX mapping must survive, at ALIGN
+ * (with "mremap", only the mremap() test, the mapping unmapped afterwards).
  *
  *   - mprotect() of a whole aligned unit to read-only: it reads, a write faults (SIGSEGV in
  *     a child), and it writes again after mprotect() back to read-write;
@@ -25,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -300,10 +302,11 @@ static int test_smaps(char *p)
 
 int main(int argc, char **argv)
 {
+	bool only_mremap = argc == 4 && !strcmp(argv[3], "mremap");
 	char *p;
 
-	if (argc != 3)
-		ktap_bail("usage: dax_vm DEV ALIGN");
+	if (argc != 3 && !only_mremap)
+		ktap_bail("usage: dax_vm DEV ALIGN [mremap]");
 	align = parse_size(argv[2]);
 	if (!align)
 		ktap_bail("bad ALIGN");
@@ -312,10 +315,19 @@ int main(int argc, char **argv)
 	if (dax_fd < 0)
 		ktap_bail("cannot open the dax device");
 
-	ktap_plan(6);
+	ktap_plan(only_mremap ? 1 : 6);
 	p = map_dax(NULL, 0);
 	if (!p)
 		ktap_bail("cannot map the device");
+	if (only_mremap) {
+		ktap_print("%s: mremap() of %lu bytes at align %lu", argv[1], len, align);
+		p = test_mremap(p);
+		ktap_result(!!p, "mremap of the whole mapping to another aligned address");
+		if (p)
+			munmap(p, len);
+		close(dax_fd);
+		return ktap_exit();
+	}
 	ktap_result(!test_mprotect(p), "mprotect of a whole unit to read-only and back");
 	if (align >= (1UL << 30))
 		ktap_skip("PROT_NONE and back; munmap of a PROT_NONE mapping",

@@ -2,13 +2,20 @@
 /*
  * devdax_hold - hold a reference on a device-dax page across its teardown
  *
- * Usage: devdax_hold /dev/daxX.Y get|pin [align]
+ * Usage: devdax_hold /dev/daxX.Y get|pin|guard-fork [align]
  *
  * Maps one alignment-sized region of the device (MAP_SHARED), fills it with
  * a pattern and takes a reference on a 4 KiB page in the middle of it:
  *
  *   get: vmsplice() of the page into a pipe (FOLL_GET, held by the pipe)
  *   pin: io_uring fixed buffer registration (FOLL_PIN | FOLL_LONGTERM)
+ *   guard-fork: as get, but the mapping is two alignment-sized regions, a
+ *     guard page is installed in the second (MADV_GUARD_INSTALL, which
+ *     makes fork() copy the page tables of the VMA) and a child that reads
+ *     the first region has exited before the vmsplice().  On v7.2.8 at 1G
+ *     the fork copies the pud leaf without its folio reference and the
+ *     child's exit puts one the parent's mapping owned: a teardown that
+ *     waits for the folio's references then no longer waits for the pipe.
  *
  * It then unmaps the region, closes the device, prints "READY" on stdout
  * and waits for a line on stdin or for SIGUSR1/SIGINT/SIGTERM/SIGHUP (if
@@ -21,8 +28,9 @@
  *
  * The alignment comes from /sys/dev/char/MAJ:MIN/align unless given.
  *
- * Exit status: 0 success, 1 usage or setup error, 2 read back failed (for
- * instance EFAULT), 3 data mismatch, 4 dropping the reference failed.
+ * Exit status: 0 success, 1 usage or setup error (including a forked child
+ * that saw wrong data or died), 2 read back failed (for instance EFAULT),
+ * 3 data mismatch, 4 dropping the reference failed.
  *
  * Builds with gcc -static -O2 -Wall (no liburing needed).
  */
@@ -41,12 +49,23 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <linux/io_uring.h>
 #include <linux/types.h>
 
 #define HOLD_SIZE	4096UL
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PATTERN_SEED	0x5a17d3c3e1b4f00dULL
+
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102
+#endif
+
+enum hold_mode {
+	HOLD_GET,
+	HOLD_PIN,
+	HOLD_GUARD_FORK,
+};
 
 enum {
 	EXIT_SETUP = 1,
@@ -307,9 +326,56 @@ static int readback_pipe(int fd, size_t off)
 	return check_pattern(buf, HOLD_SIZE, off) ? EXIT_MISMATCH : 0;
 }
 
+/*
+ * Install a guard page in the second @align-sized region of @map, fork, let
+ * the child read one word of every page of the first region and exit.
+ * Returns 0 when the child saw the pattern and exited normally.
+ */
+static int guard_fork(char *map, unsigned long align)
+{
+	int status;
+	pid_t pid;
+
+	if (madvise(map + align, HOLD_SIZE, MADV_GUARD_INSTALL)) {
+		fprintf(stderr, "devdax_hold: MADV_GUARD_INSTALL: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "devdax_hold: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		size_t off;
+
+		for (off = 0; off < align; off += HOLD_SIZE)
+			if (__atomic_load_n((__u64 *)(map + off),
+					    __ATOMIC_RELAXED) !=
+			    pattern_word(off))
+				_exit(EXIT_MISMATCH);
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid) {
+		fprintf(stderr, "devdax_hold: waitpid: %s\n", strerror(errno));
+		return -1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr,
+			"devdax_hold: the forked child %s %d\n",
+			WIFEXITED(status) ? "exited with" : "was killed by signal",
+			WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+		return -1;
+	}
+	printf("forked: the child read the first %#lx bytes and exited\n",
+	       align);
+	return 0;
+}
+
 static int bad_args(const char *prog)
 {
-	fprintf(stderr, "usage: %s /dev/daxX.Y get|pin [align]\n", prog);
+	fprintf(stderr, "usage: %s /dev/daxX.Y get|pin|guard-fork [align]\n",
+		prog);
 	return EXIT_SETUP;
 }
 
@@ -318,20 +384,24 @@ int main(int argc, char **argv)
 	struct ring ring = { .fd = -1 };
 	int fd, pfd[2] = { -1, -1 };
 	unsigned long align;
+	enum hold_mode mode;
+	size_t map_len, off;
 	struct iovec iov;
 	bool pin;
 	char *map;
-	size_t off;
 	int ret;
 
 	if (argc < 3 || argc > 4)
 		return bad_args(argv[0]);
 	if (!strcmp(argv[2], "pin"))
-		pin = true;
+		mode = HOLD_PIN;
 	else if (!strcmp(argv[2], "get"))
-		pin = false;
+		mode = HOLD_GET;
+	else if (!strcmp(argv[2], "guard-fork"))
+		mode = HOLD_GUARD_FORK;
 	else
 		return bad_args(argv[0]);
+	pin = mode == HOLD_PIN;
 
 	fd = open(argv[1], O_RDWR);
 	if (fd < 0) {
@@ -345,13 +415,16 @@ int main(int argc, char **argv)
 		return EXIT_SETUP;
 	}
 
-	map = mmap(NULL, align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	map_len = mode == HOLD_GUARD_FORK ? 2 * align : align;
+	map = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
-		fprintf(stderr, "devdax_hold: mmap %#lx bytes: %s\n", align,
+		fprintf(stderr, "devdax_hold: mmap %#zx bytes: %s\n", map_len,
 			strerror(errno));
 		return EXIT_SETUP;
 	}
 	fill_pattern(map, align);
+	if (mode == HOLD_GUARD_FORK && guard_fork(map, align))
+		return EXIT_SETUP;
 
 	/* A page in the middle: a tail page of a compound folio */
 	off = (align / 2) & ~(HOLD_SIZE - 1);
@@ -385,7 +458,7 @@ int main(int argc, char **argv)
 		close(pfd[1]);
 	}
 
-	if (munmap(map, align) || close(fd)) {
+	if (munmap(map, map_len) || close(fd)) {
 		fprintf(stderr, "devdax_hold: munmap/close: %s\n",
 			strerror(errno));
 		return EXIT_SETUP;
@@ -432,6 +505,6 @@ int main(int argc, char **argv)
 	}
 
 	printf("OK %s: %lu bytes at offset %#zx read back intact, reference dropped\n",
-	       pin ? "pin" : "get", HOLD_SIZE, off);
+	       argv[2], HOLD_SIZE, off);
 	return 0;
 }

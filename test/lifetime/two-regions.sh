@@ -1,0 +1,164 @@
+#!/bin/sh
+# shellcheck shell=dash
+# lifetime/two-regions ALIGN: while the disable of one device-DAX namespace waits for a page
+# reference, another region's device-DAX instance must stay usable.
+#
+# Region A (the smallest) and region B (the largest) are made devdax at ALIGN. A page of A's
+# instance is held by a pipe (devdax_hold get: vmsplice, FOLL_GET) and "ndctl disable-namespace"
+# of A's namespace starts; it must still be waiting 5 s later. While it waits, each within a
+# bound (a command that does not return is reported with the tasks stuck in D, and not waited
+# for): (a) B's instance, mapping and region attributes read; (b) "daxctl list -R -D" returns
+# and lists B; (c) "ndctl create-namespace" reconfigures B's namespace; (d) B's (new) instance
+# is disabled, bound again and mapped. Then the page is released: it reads back intact, A's
+# disable completes, A is enabled again and maps, and the kernel said nothing.
+# The wait must not hold a lock that other regions need: in v7.2.8's drivers/dax/bus.c,
+# unregister_dev_dax() (the disable-namespace path) holds the global dax_region_rwsem for
+# write, which the mapping attributes (mappingN/start, end, page_offset: get_dax_range()) and
+# the creation and removal of every dax device also take. Pristine v7.2.8 does not wait at all
+# (and the final put touches a freed memmap): the test is "xfail-pristine".
+# shellcheck source=../lib/ktap.sh
+. /tests/lib/ktap.sh
+# shellcheck source=../lib/nvdimm.sh
+. /tests/lib/nvdimm.sh
+# shellcheck source=../lib/hold.sh
+. /tests/lib/hold.sh
+
+align=${1:-2M}
+# The bounds: a sysfs read, daxctl and a disable or an enable are quick; a reconfiguration of
+# B's 4 GiB writes an info block and initialises B's memmap (seconds under TCG).
+quick=20 reconfigure=90 waiting=5
+
+region_a=$(nd_region smallest) region_b=$(nd_region largest)
+if [ -z "$region_a" ] || [ -z "$region_b" ] || [ "$region_a" = "$region_b" ]; then
+	ktap_bail "two NVDIMM regions needed (found '$region_a' and '$region_b')"
+fi
+ns_a=namespace${region_a#region}.0 ns_b=namespace${region_b#region}.0
+
+ktap_plan 9
+dev_a=$(nd_devdax "$region_a" "$align" 2>/tmp/nd.err) ||
+	{ sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace on $region_a"; }
+dev_b=$(nd_devdax "$region_b" "$align" 2>/tmp/nd.err) ||
+	{ sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace on $region_b"; }
+name_a=${dev_a#/dev/} name_b=${dev_b#/dev/}
+ktap_print "A: $region_a $ns_a $dev_a; B: $region_b $ns_b $dev_b; at $align"
+
+# B's attributes (drivers/dax/bus.c of v7.2.8): the instance's size (dax_dev_rwsem), align,
+# resource, target_node, numa_node, modalias (no lock), its mappings' start, end and
+# page_offset (dax_region_rwsem, for write), and its region's id, size and align (no lock).
+# A static region, as an NVDIMM namespace's is, has no available_size, create, seed or delete.
+dir_b=$(readlink -f "/sys/bus/dax/devices/$name_b")
+attrs=
+for f in size align resource target_node numa_node modalias mapping*/start mapping*/end \
+	mapping*/page_offset ../dax_region/id ../dax_region/size ../dax_region/align \
+	../dax_region/available_size; do
+	[ -f "$dir_b/$f" ] && attrs="$attrs $dir_b/$f"
+done
+for f in size align resource mapping0/start ../dax_region/size ../dax_region/align; do
+	[ -f "$dir_b/$f" ] || ktap_bail "B's instance has no $f in $dir_b"
+done
+nattrs=$(echo "$attrs" | wc -w)
+# read_attrs: read every attribute of B once (bounded, ours): one "file:value" line each.
+read_attrs() {
+	# shellcheck disable=SC2086 # one word per file
+	bounded "$quick" attrs grep -H . $attrs && [ "$(grep -c . /tmp/attrs.out)" = "$nattrs" ]
+}
+read_attrs || { sed 's/^/# /' /tmp/attrs.out; ktap_bail "B's attributes do not read back"; }
+ktap_print "B's $nattrs attributes: $(sed "s|^$dir_b/||; s|:| |" /tmp/attrs.out | tr '\n' ',')"
+
+ktap_dmesg_mark
+trap hold_release_quiet EXIT
+hold_start "$dev_a" get
+start=$(cut -d' ' -f1 /proc/uptime)
+bg_start disable_a "$NDCTL" disable-namespace "$ns_a"
+if wait_for "$waiting" test -s /tmp/disable_a.rc; then
+	sed 's/^/# ndctl: /' /tmp/disable_a.out
+	ktap_print "disable-namespace returned $(cat /tmp/disable_a.rc) while the page was referenced"
+	ktap_fail "A's disable-namespace waits while a page is referenced"
+else
+	ktap_ok "A's disable-namespace waits while a page is referenced"
+fi
+
+# (a)
+if read_attrs; then
+	ktap_ok "(a) B's instance, mapping and region attributes read while A's disable waits"
+else
+	sed 's/^/# /' /tmp/attrs.out
+	ktap_fail "(a) B's instance, mapping and region attributes read while A's disable waits"
+fi
+
+# (b)
+if bounded "$quick" daxctl_list "$DAXCTL" list -R -D &&
+	grep -q "\"chardev\":\"$name_b\"" /tmp/daxctl_list.out; then
+	ktap_ok "(b) daxctl list -R -D returns and lists B while A's disable waits"
+else
+	sed 's/^/# daxctl: /' /tmp/daxctl_list.out
+	ktap_fail "(b) daxctl list -R -D returns and lists B while A's disable waits"
+fi
+
+# (c)
+new_b=
+if bounded "$reconfigure" create_b "$NDCTL" create-namespace -f -e "$ns_b" -m devdax -a "$align"; then
+	new_b=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/create_b.out | head -n 1)
+fi
+if [ -n "$new_b" ] && wait_for 10 test -c "/dev/$new_b"; then
+	ktap_print "B is /dev/$new_b again"
+	ktap_ok "(c) ndctl create-namespace reconfigures B while A's disable waits"
+else
+	sed 's/^/# ndctl: /' /tmp/create_b.out
+	ktap_fail "(c) ndctl create-namespace reconfigures B while A's disable waits"
+fi
+
+# (d) on B's new instance; without one (c failed), on the one B had.
+target=${new_b:-$name_b}
+[ -n "$new_b" ] || ktap_print "(d) on $target, B's instance before (c)"
+if ! bounded "$quick" disable_b "$DAXCTL" disable-device "$target"; then
+	sed 's/^/# daxctl: /' /tmp/disable_b.out
+	ktap_fail "(d) B's instance disables and enables again while A's disable waits"
+elif ! bounded_enable_and_map "$quick" enable_b "$target" "$align"; then
+	sed 's/^/# enable: /' /tmp/enable_b.out
+	ktap_fail "(d) B's instance disables and enables again while A's disable waits"
+else
+	ktap_ok "(d) B's instance disables and enables again while A's disable waits"
+fi
+
+if [ -s /tmp/disable_a.rc ]; then
+	ktap_print "A's disable-namespace had returned before the release"
+fi
+released=$(cut -d' ' -f1 /proc/uptime)
+hold_release 8
+
+if bg_wait 60 disable_a; then
+	ktap_print "disable-namespace completed $(since "$start" "$(cat /tmp/disable_a.end)")s after" \
+		"it started, $(since "$released" "$(cat /tmp/disable_a.end)")s after the release"
+	ktap_ok "A's disable-namespace completes once the reference is dropped"
+else
+	sed 's/^/# ndctl: /' /tmp/disable_a.out
+	[ -s /tmp/disable_a.rc ] || { ktap_print "still waiting 60s after the release"; stuck_tasks; }
+	ktap_fail "A's disable-namespace completes once the reference is dropped"
+fi
+
+# A's instance has the name of its namespace's region: ndctl list says which it is.
+if bounded 60 enable_a "$NDCTL" enable-namespace "$ns_a"; then
+	bounded "$quick" list_a "$NDCTL" list -n "$ns_a"
+	name_a=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/list_a.out | head -n 1)
+	if [ -n "$name_a" ] && wait_for 10 test -c "/dev/$name_a" &&
+		bounded "$quick" map_a /tests/bin/dax_mmap "/dev/$name_a" "$align" "$align"; then
+		ktap_ok "A's namespace enables again and its instance maps"
+	else
+		sed 's/^/# /' /tmp/list_a.out /tmp/map_a.out 2>/dev/null
+		ktap_fail "A's namespace enables again and its instance maps"
+	fi
+else
+	sed 's/^/# ndctl: /' /tmp/enable_a.out
+	ktap_fail "A's namespace enables again and its instance maps"
+fi
+
+# What got stuck above goes on once A's disable is done: let it end before the next test.
+for tag in attrs daxctl_list create_b disable_b enable_b; do
+	if [ -f "/tmp/$tag.out" ] && ! wait_for 30 test -s "/tmp/$tag.rc"; then
+		ktap_print "'$tag' has still not returned"
+		stuck_tasks
+	fi
+done
+ktap_dmesg_clean "no kernel splat"
+ktap_exit
