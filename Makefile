@@ -193,8 +193,10 @@ bench:
 	@$(MAKE) image
 	@$(S)/bench.sh
 
-# The series as it goes to the list: cover letter (conf/cover-letter.txt, with the figures of
-# the last `make bench`) + patches in build/mbox/series.mbox, as IDENTITY (default conf/identity).
+# The series as it goes to the list, one mbox per posting ("## posting NAME" in series): a cover
+# letter (conf/cover-letter-NAME.txt; figures of the last `make bench` where it has @NUMBERS@) +
+# the posting's patches numbered [PATCH n/N] in build/mbox/NAME.mbox, as IDENTITY (default
+# conf/identity).
 mbox: git-am
 	@$(S)/mbox.sh
 
@@ -251,8 +253,9 @@ help:
 ##H                  every fix's "# needs:" names an earlier patch, is closed, and covers what
 ##H                  its tests need (scripts/fixes.sh)
 ##H   review         the review gates below, on the series
-##H   gate-format    patches/ = series; [PATCH n/N], From/Signed-off-by identity, changelog,
-##H                  diffstat recomputed; a cover letter's base-commit and diffstat
+##H   gate-format    patches/ = series; [PATCH] or [PATCH n/N] (n/N within its posting),
+##H                  From/Signed-off-by identity, changelog, diffstat recomputed; a cover
+##H                  letter's base-commit and diffstat
 ##H   gate-checkpatch  checkpatch.pl --strict on every patch: no ERROR/WARNING (CHECKs listed)
 ##H   gate-kerneldoc kernel-doc -Wall on every touched file: no new warnings; new header
 ##H                  functions documented
@@ -270,9 +273,11 @@ help:
 ##H   bench          boot pristine and patched (and pristine again: the null run) with the
 ##H                  benchmarks of test/bench.list; table, plot and cover-letter table in
 ##H                  build/bench/ (conf/bench.env: BENCH_REPS, BENCH_RUNS, BENCH_ACCEL, ...)
-##H   mbox           build/mbox/series.mbox: a [PATCH 00/NN] cover letter (conf/cover-letter.txt,
-##H                  figures from the last make bench) and the series, From/Signed-off-by
-##H                  IDENTITY="Name <addr>" (default conf/identity), checked by gate-format
+##H   mbox           one mbox per posting ("## posting NAME" lines of series; none: the
+##H                  posting "series"): build/mbox/NAME.mbox with a [PATCH 0/N] cover letter
+##H                  (conf/cover-letter-NAME.txt; figures from the last make bench if it has
+##H                  @NUMBERS@) and the posting's patches as [PATCH n/N], From/Signed-off-by
+##H                  IDENTITY="Name <addr>" (default conf/identity), each checked by gate-format
 ##H   identity       IDENTITY="Name <addr>": author and sign off every patch as that person
 ##H   clean          remove build/ (keeps downloads/)
 ##H   distclean      also remove downloads/

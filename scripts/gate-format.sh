@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Gate "format": the series is mechanically what a maintainer expects to receive.
 #  - every file in patches/ is in series and every patch series names is in patches/;
-#  - each patch has From: <conf/identity>, "Subject: [PATCH n/N] ..." with n its position in series
-#    and N the number of patches, a changelog, a Signed-off-by: of its From: identity, and after
-#    '---' a diffstat that matches its diff (recomputed with git apply --numstat, never trusted);
-#  - a cover letter, if series starts with 0000-cover-letter.patch: From: <identity>,
-#    "[PATCH 0/N]", a base-commit: line, and the diffstat of the whole series (recomputed by
-#    applying the series to a copy of the touched files of the pristine tree).
+#  - each patch has From: <conf/identity>, "Subject: [PATCH] ..." or "Subject: [PATCH n/N] ...",
+#    with n its position within its posting (the "## posting NAME" lines of series split it; the
+#    whole series is one posting without them) and N the number of patches of that posting (one
+#    posting numbers all its patches or none), a changelog, a Signed-off-by: of its From:
+#    identity, and after '---' a diffstat that matches its diff (recomputed with git apply
+#    --numstat, never trusted);
+#  - a cover letter, if series starts with 0000-cover-letter.patch (then series is one posting,
+#    numbered): From: <identity>, "[PATCH 0/N]", a base-commit: line, and the diffstat of the
+#    whole series (recomputed by applying the series to a copy of the touched files of the
+#    pristine tree, after BASE_PATCHES, the patches the posting applies on top of, if any).
 # Input: series, patches/ (SERIES, PATCH_DIR), conf/identity (IDENTITY overrides it); the pristine
-# tree for a cover letter.
+# tree for a cover letter; BASE_PATCHES (space-separated patch files, default none).
 # Output: nothing; one line per problem, naming the patch, and a non-zero exit if there is any.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/series-lib.sh"
 need_cmd git awk sed diff patch
 
 SERIES=${SERIES:-$TOP/series}
@@ -61,13 +66,23 @@ compare_stat() {
 		<(printf '%s\n' "$3") <(printf '%s\n' "$2") | sort)
 }
 
-mapfile -t listed < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES" | awk '{print $1}')
+mapfile -t listed < <(series_patches "$SERIES")
 cover=
 if [ "${listed[0]:-}" = "$COVER" ]; then
 	cover=$COVER
 	listed=("${listed[@]:1}")
 fi
 total=${#listed[@]}
+# Each patch's posting, its position in it, and the posting's size.
+declare -A posting_of index_in size_of numbered_in
+while read -r g p; do
+	[ "$p" != "$COVER" ] || continue
+	size_of[$g]=$((${size_of[$g]:-0} + 1))
+	posting_of[$p]=$g
+	index_in[$p]=${size_of[$g]}
+done < <(series_postings "$SERIES")
+[ -z "$cover" ] || [ ${#size_of[@]} -le 1 ] ||
+	problem "$COVER" "a cover letter introduces one posting, and series has ${#size_of[@]} ('## posting' lines)"
 
 # series and patches/ name the same files.
 for p in "${listed[@]}"; do
@@ -94,11 +109,19 @@ for p in "${listed[@]}"; do
 	from=$(sed -n 's/^From: //p' <<<"$hdr" | head -n1)
 	[ "$from" = "$id" ] || problem "$p" "From: is '$from', expected '$id' (conf/identity)"
 	subject=$(sed -n 's/^Subject: //p' <<<"$hdr" | head -n1)
+	g=${posting_of[$p]} k=${index_in[$p]}
+	N=${size_of[$g]}
+	where="its position in series"
+	[ ${#size_of[@]} -eq 1 ] || where="its position in posting $g"
 	if [[ $subject =~ ^\[(RFC\ )?PATCH(\ v[0-9]+)?\ ([0-9]+)/([0-9]+)\]\ [^\ ] ]]; then
-		[ "$((10#${BASH_REMATCH[3]}))/$((10#${BASH_REMATCH[4]}))" = "$n/$total" ] ||
-			problem "$p" "Subject: says [PATCH ${BASH_REMATCH[3]}/${BASH_REMATCH[4]}], expected [PATCH $n/$total] (its position in series)"
+		[ "$((10#${BASH_REMATCH[3]}))/$((10#${BASH_REMATCH[4]}))" = "$k/$N" ] ||
+			problem "$p" "Subject: says [PATCH ${BASH_REMATCH[3]}/${BASH_REMATCH[4]}], expected [PATCH $k/$N] ($where)"
+		numbered_in[$g]+=y
+	elif [[ $subject =~ ^\[(RFC\ )?PATCH(\ v[0-9]+)?\]\ [^\ ] ]]; then
+		[ -z "$cover" ] || problem "$p" "Subject: is not numbered, expected [PATCH $k/$N] (a cover letter numbers its series)"
+		numbered_in[$g]+=n
 	else
-		problem "$p" "no 'Subject: [PATCH $n/$total] <summary>' line (got '$subject')"
+		problem "$p" "no 'Subject: [PATCH] <summary>' or 'Subject: [PATCH $k/$N] <summary>' line (got '$subject')"
 	fi
 	if ! grep -qx -- '---' "$f"; then
 		problem "$p" "no '---' line between the changelog and the diff"
@@ -118,7 +141,14 @@ for p in "${listed[@]}"; do
 	fi
 done
 
-# The cover letter (issue 5 writes it): its diffstat is that of the whole series applied.
+for g in "${!numbered_in[@]}"; do
+	case ${numbered_in[$g]} in *y*n* | *n*y*)
+		problem "posting $g" "some subjects are numbered [PATCH n/N] and some are not: number all of them or none" ;;
+	esac
+done
+
+# The cover letter (scripts/mbox.sh writes it): its diffstat is that of the whole series applied
+# on top of BASE_PATCHES.
 if [ -n "$cover" ]; then
 	f=$PATCH_DIR/$cover
 	hdr=$(headers "$f")
@@ -128,12 +158,21 @@ if [ -n "$cover" ]; then
 	grep -qE '^base-commit: [0-9a-f]{7,}$' "$f" || problem "$cover" "no 'base-commit: <commit id>' line"
 	pristine=$(flavour_dir pristine)/$TREE_NAME
 	[ -f "$pristine/Makefile" ] || die "no pristine tree at $pristine for the cover letter (run 'make unpack')"
-	mapfile -t touched < <(for p in "${listed[@]}"; do awk '/^(---|\+\+\+) [ab]\// { print substr($2, 3) }' "$PATCH_DIR/$p"; done | sort -u)
+	read -r -a base_patches <<<"${BASE_PATCHES:-}"
+	mapfile -t touched < <(for p in "${base_patches[@]}" "${listed[@]/#/$PATCH_DIR/}"; do
+		awk '/^(---|\+\+\+) [ab]\// { print substr($2, 3) }' "$p"; done | sort -u)
 	for t in "${touched[@]}"; do
 		[ ! -f "$pristine/$t" ] || install -D -m 644 "$pristine/$t" "$tmp/old/$t"
 		[ ! -f "$pristine/$t" ] || install -D -m 644 "$pristine/$t" "$tmp/new/$t"
 	done
-	mkdir -p "$tmp/new"
+	mkdir -p "$tmp/old" "$tmp/new"
+	for b in "${base_patches[@]}"; do
+		[ -f "$b" ] || die "$cover: no base patch $b (BASE_PATCHES)"
+		for d in old new; do
+			patch -d "$tmp/$d" -p1 --fuzz=0 -N -s --no-backup-if-mismatch -i "$b" >/dev/null 2>&1 ||
+				die "$cover: cannot regenerate the series' diffstat: the base patch ${b##*/} does not apply"
+		done
+	done
 	for p in "${listed[@]}"; do
 		[ -f "$PATCH_DIR/$p" ] || die "$cover: cannot regenerate the series' diffstat without $p (above)"
 		patch -d "$tmp/new" -p1 --fuzz=0 -N -s --no-backup-if-mismatch -i "$PATCH_DIR/$p" >/dev/null 2>&1 ||
@@ -149,4 +188,4 @@ if [ -n "$cover" ]; then
 fi
 
 [ "$bad" -eq 0 ] || die "the series is not in mailing-list form (problems above)"
-say "series: $total patch(es)${cover:+ and a cover letter}, numbered, signed off by $id, diffstats match"
+say "series: $total patch(es) in ${#size_of[@]} posting(s)${cover:+ and a cover letter}, subjects right, signed off by $id, diffstats match"

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Stage "mbox": the series as it goes to the list: a cover letter ([PATCH 00/NN]) written from
-# conf/cover-letter.txt, the patches of series, all authored and signed off by IDENTITY, in one
-# mbox for `git send-email` or b4, checked by gate-format before it is declared ready.
-# Input: series, patches/, conf/cover-letter.txt, conf/identity (IDENTITY overrides it), the
-# git-am repository ($BUILD_DIR/git-am/linux: base commit, short log, diffstat), the last bench
-# results ($BUILD_DIR/bench/cover-table.txt, BENCH_TABLE overrides), test/tests.list.
-# Output: $BUILD_DIR/mbox/series.mbox, and its parts: mbox/series and mbox/patches/ (the cover
-# letter 0000-cover-letter.patch and the patches).
+# Stage "mbox": the series as it goes to the list, one posting at a time. The "## posting NAME"
+# lines of series split it into postings (the patches before any such line are the posting
+# "series"); each posting becomes a cover letter ([PATCH 0/N]) written from
+# conf/cover-letter-NAME.txt and its patches numbered [PATCH n/N] within the posting, all
+# authored and signed off by IDENTITY, in one mbox for `git send-email` or b4, checked by
+# gate-format before anything is declared ready. The short log and diffstat of a cover letter
+# are its posting's alone: between the commit before its first patch and its last patch in the
+# git-am repository; a posting after others says so and carries their prerequisite-patch-id lines.
+# Input: series, patches/, conf/cover-letter-NAME.txt for every posting (COVER_DIR overrides
+# conf/), conf/identity (IDENTITY overrides it), the git-am repository ($BUILD_DIR/git-am/linux:
+# base commit, short log, diffstat), test/tests.list, and the last bench results
+# ($BUILD_DIR/bench/cover-table.txt, BENCH_TABLE overrides) when a template has @NUMBERS@.
+# Output: for each posting NAME, $BUILD_DIR/mbox/NAME.mbox and its parts, mbox/NAME/series and
+# mbox/NAME/patches/ (the cover letter 0000-cover-letter.patch and the patches).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/series-lib.sh"
 need_cmd git perl
 
 SERIES=${SERIES:-$TOP/series}
-PATCH_DIR=${PATCH_DIR:-$TOP/patches}
-template=$TOP/conf/cover-letter.txt
+PATCH_DIR=$(realpath -m "${PATCH_DIR:-$TOP/patches}")
+COVER_DIR=${COVER_DIR:-$TOP/conf}
 table=${BENCH_TABLE:-$BUILD_DIR/bench/cover-table.txt}
 repo=$BUILD_DIR/git-am/linux
 out=$BUILD_DIR/mbox
@@ -21,83 +28,151 @@ old=$(cat "$TOP/conf/identity")
 id=${IDENTITY:-$old}
 [[ "$id" =~ ^[^\<\>]+\ \<[^\<\>@[:space:]]+@[^\<\>[:space:]]+\>$ ]] ||
 	die "IDENTITY must be \"Full Name <address>\" (got '$id')"
-[ -f "$table" ] || die "no benchmark figures at $table (run 'make bench' first)"
-git -C "$repo" rev-parse -q --verify base >/dev/null 2>&1 || die "no git-am repository at $repo (run 'make git-am')"
+[ -f "$SERIES" ] || die "no series file at $SERIES"
+series_check_postings "$SERIES" || die "the '## posting' lines of ${SERIES##*/} are wrong (above)"
 
-mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES" | awk '{print $1}')
+# The postings, in order, and their patches.
+mapfile -t patches < <(series_patches "$SERIES")
 total=${#patches[@]}
 [ "$total" -gt 0 ] || die "series is empty: nothing to post"
-# The git-am repository must hold exactly this series, or the short log and diffstat lie.
+names=()
+declare -A first last
+i=0
+while read -r g p; do
+	[ -n "${first[$g]+x}" ] || { names+=("$g"); first[$g]=$i; }
+	last[$g]=$i
+	i=$((i + 1))
+done < <(series_postings "$SERIES")
+for g in "${names[@]}"; do
+	t=$COVER_DIR/cover-letter-$g.txt
+	[ -f "$t" ] || die "no cover letter for posting $g: write ${t#"$TOP"/} (the format of conf/cover-letter-*.txt)"
+	if grep -qx '@NUMBERS@' "$t" && [ ! -f "$table" ]; then
+		die "no benchmark figures at $table for ${t#"$TOP"/}, which has @NUMBERS@ (run 'make bench' first)"
+	fi
+done
+git -C "$repo" rev-parse -q --verify base >/dev/null 2>&1 || die "no git-am repository at $repo (run 'make git-am')"
+# The git-am repository must hold exactly this series, or the short logs and diffstats lie.
 [ "$(git -C "$repo" rev-list --count base..HEAD)" = "$total" ] ||
 	die "$repo does not hold the $total patches of series (run 'make git-am')"
-
-rm -rf "$out.tmp"
-mkdir -p "$out.tmp/patches"
-for p in "${patches[@]}"; do
-	OLD=$old NEW=$id perl -pe 'BEGIN { $o = $ENV{OLD}; $n = $ENV{NEW} }
-		s/^(From|Signed-off-by): \Q$o\E$/$1: $n/' "$PATCH_DIR/$p" >"$out.tmp/patches/$p"
-done
+mapfile -t commits < <(git -C "$repo" rev-list --reverse base..HEAD)
 
 # The base: the harness's own commit of the pinned tarball (fixed author and date, so the same id
 # everywhere), or, when the tree came from git, that tree's commit.
 if [ -n "${KERNEL_GIT:-}" ]; then
 	base_id=$(git -C "$KERNEL_GIT" rev-parse "${KERNEL_GIT_REF:-$LINUX_GIT_REF}^{commit}")
-	base_text="The series applies to v$LINUX_VERSION (${KERNEL_GIT_REF:-$LINUX_GIT_REF}); base-commit is that tag's commit."
+	base_text="applies to v$LINUX_VERSION (${KERNEL_GIT_REF:-$LINUX_GIT_REF}); base-commit is that tag's commit."
 else
 	base_id=$(git -C "$repo" rev-parse base)
-	base_text="The series applies to v$LINUX_VERSION. The base-commit below is not an
+	base_text="applies to v$LINUX_VERSION. The base-commit below is not an
 upstream commit: it is the tree of Debian's $LINUX_TARBALL (upstream
 v$LINUX_VERSION minus a few non-free files; sha256 ${LINUX_SHA256:0:16}...) committed
 with a fixed author and date, which this project's harness recreates
-anywhere (make git-am). The series applies unchanged to the v$LINUX_VERSION tag."
+anywhere (make git-am). It applies unchanged to the v$LINUX_VERSION tag."
 fi
 
-tests=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/test/tests.list" | awk '
-	{ n[$2]++; names[$2] = names[$2] (n[$2] > 1 ? ", " : "") $1 }
-	END {
-		print "  pass on both kernels (" n["both"] "):"
-		print "    " names["both"]
-		if (n["xfail-pristine"]) {
-			print "  pass on the series, fail on pristine v7.2.8, which has the bugs"
-			print "  that patches 1-3 fix (" n["xfail-pristine"] "):"
-			print "    " names["xfail-pristine"]
-		}
-		if (n["patched"]) { print "  behaviour only the series has (" n["patched"] "):"; print "    " names["patched"] }
-	}' | fold -s -w 72 | sed 's/ *$//; /^    /!{/^  /!s/^/    /}')
+# The guest tests: "name kind" of test/tests.list, and "patch glob" of series.
+mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/test/tests.list" | awk '{print $1, $2}')
+mapfile -t claims < <(series_claims "$SERIES")
+# tests_text POSTING: the tests that pass on both kernels, then those each patch of the posting
+# claims, by kind, wrapped to 72 columns.
+tests_text() {
+	local g=$1 k=0 j p t c kind list
+	{
+		list=$(for t in "${tests[@]}"; do if [ "${t#* }" = both ]; then echo "${t% *}"; fi; done)
+		echo "  pass on both kernels ($(wc -l <<<"$list")):"
+		echo "    $(paste -sd, <<<"$list" | sed 's/,/, /g')"
+		for ((j = first[$g]; j <= last[$g]; j++)); do
+			k=$((k + 1)) p=${patches[$j]}
+			for kind in xfail-pristine patched; do
+				list=$(for t in "${tests[@]}"; do
+					[ "${t#* }" = "$kind" ] || continue
+					for c in "${claims[@]}"; do
+						# shellcheck disable=SC2053 # the glob is a pattern
+						if [ "${c%% *}" = "$p" ] && [[ ${t% *} == ${c#* } ]]; then echo "${t% *}"; break; fi
+					done
+				done)
+				[ -n "$list" ] || continue
+				case $kind in
+				xfail-pristine) echo "  fail on pristine v$LINUX_VERSION, pass with patch $k ($(wc -l <<<"$list")):" ;;
+				patched) echo "  skipped without patch $k (behaviour it adds), pass with it ($(wc -l <<<"$list")):" ;;
+				esac
+				echo "    $(paste -sd, <<<"$list" | sed 's/,/, /g')"
+			done
+		done
+	} | fold -s -w 72 | sed 's/ *$//; /^    /!{/^  /!s/^/    /}'
+}
 
-cover=$out.tmp/patches/0000-cover-letter.patch
-{
-	printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n'
-	printf 'From: %s\n' "$id"
-	printf 'Date: %s\n' "$(date -R)"
-	printf 'Subject: [PATCH %0*d/%d] %s\n' "${#total}" 0 "$total" "$(sed -n '1s/^Subject: //p' "$template")"
-	echo
-	sed -e '1d' -e '/^#/d' "$template" | awk '/./ { body = 1 } body' | while IFS= read -r line; do
-		case $line in
-		@BASE@) printf '%s\n' "$base_text" | fmt -w 72 ;;
-		@TESTS@) printf '%s\n' "$tests" ;;
-		@NUMBERS@) sed 's/^/  /; s/ *$//' "$table" ;;
-		*) printf '%s\n' "$line" ;;
-		esac
+rm -rf "$out.tmp"
+mkdir -p "$out.tmp"
+for g in "${names[@]}"; do
+	template=$COVER_DIR/cover-letter-$g.txt
+	a=${first[$g]} b=${last[$g]}
+	n=$((b - a + 1))
+	dir=$out.tmp/$g
+	mkdir -p "$dir/patches"
+	posted=()
+	for ((j = a; j <= b; j++)); do
+		p=${patches[$j]}
+		posted+=("$p")
+		OLD=$old NEW=$id K=$(printf '%0*d' "${#n}" $((j - a + 1))) N=$n perl -pe '
+			BEGIN { $o = $ENV{OLD}; $n = $ENV{NEW} }
+			$h = 1 if $. == 1; $h = 0 if /^$/;
+			s/^(From|Signed-off-by): \Q$o\E$/$1: $n/;
+			s/^Subject: (\[[^\]]*PATCH[^\]]*\] *)?/Subject: [PATCH $ENV{K}\/$ENV{N}] / if $h;' \
+			"$PATCH_DIR/$p" >"$dir/patches/$p"
 	done
-	echo
-	git -C "$repo" shortlog -w72,2,4 base..HEAD | sed -E "s/^[^ ].* \(([0-9]+)\):$/${id% <*} (\1):/"
-	git -C "$repo" diff --stat=72 --summary base HEAD
-	echo
-	printf 'base-commit: %s\n' "$base_id"
-	printf -- '-- \n%s\n\n' "$(git --version | sed 's/^git version //')"
-} >"$cover"
+	from=base
+	[ "$a" -eq 0 ] || from=${commits[$((a - 1))]}
+	to=${commits[$b]}
+	earlier=()
+	for e in "${names[@]}"; do [ "$e" = "$g" ] && break; earlier+=("$e"); done
+	if [ ${#earlier[@]} -eq 0 ]; then
+		base="This posting $base_text"
+	else
+		base="This posting applies on top of the one(s) before it in this series (${earlier[*]}; their patches are the prerequisite-patch-id lines below), which $base_text"
+	fi
 
-{ echo 0000-cover-letter.patch; printf '%s\n' "${patches[@]}"; } >"$out.tmp/series"
-for p in 0000-cover-letter.patch "${patches[@]}"; do
-	cat "$out.tmp/patches/$p"
-	echo
-done >"$out.tmp/series.mbox"
+	cover=$dir/patches/0000-cover-letter.patch
+	{
+		printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n'
+		printf 'From: %s\n' "$id"
+		printf 'Date: %s\n' "$(date -R)"
+		printf 'Subject: [PATCH %0*d/%d] %s\n' "${#n}" 0 "$n" "$(sed -n '1s/^Subject: //p' "$template")"
+		echo
+		sed -e '1d' -e '/^#/d' "$template" | awk '/./ { body = 1 } body' | while IFS= read -r line; do
+			case $line in
+			@BASE@) printf '%s\n' "$base" | fmt -w 72 ;;
+			@TESTS@) tests_text "$g" ;;
+			@NUMBERS@) sed 's/^/  /; s/ *$//' "$table" ;;
+			*) printf '%s\n' "$line" ;;
+			esac
+		done
+		echo
+		git -C "$repo" shortlog -w72,2,4 "$from..$to" | sed -E "s/^[^ ].* \(([0-9]+)\):$/${id% <*} (\1):/"
+		git -C "$repo" diff --stat=72 --summary "$from" "$to"
+		echo
+		printf 'base-commit: %s\n' "$base_id"
+		for c in $(git -C "$repo" rev-list --reverse "base..$from"); do
+			printf 'prerequisite-patch-id: %s\n' "$(git -C "$repo" show --pretty=format: "$c" | git patch-id --stable | cut -d' ' -f1)"
+		done
+		printf -- '-- \n%s\n\n' "$(git --version | sed 's/^git version //')"
+	} >"$cover"
 
-# The same gate as the committed series, on what is about to be sent.
-SERIES=$out.tmp/series PATCH_DIR=$out.tmp/patches IDENTITY=$id "$TOP/scripts/gate-format.sh" ||
-	die "the mbox does not pass gate-format (above); nothing written to $out"
+	{ echo 0000-cover-letter.patch; printf '%s\n' "${posted[@]}"; } >"$dir/series"
+	for p in 0000-cover-letter.patch "${posted[@]}"; do
+		cat "$dir/patches/$p"
+		echo
+	done >"$out.tmp/$g.mbox"
+
+	# The same gate as the committed series, on what is about to be sent: numbered within the
+	# posting, the cover letter's diffstat on top of the postings before it.
+	base_patches=$(for ((j = 0; j < a; j++)); do printf '%s ' "$PATCH_DIR/${patches[$j]}"; done)
+	SERIES=$dir/series PATCH_DIR=$dir/patches IDENTITY=$id BASE_PATCHES=$base_patches "$TOP/scripts/gate-format.sh" ||
+		die "posting $g does not pass gate-format (above); nothing written to $out"
+done
 rm -rf "$out"
 mv "$out.tmp" "$out"
-say "$out/series.mbox: cover letter + $total patches from $id"
-say "send with: git send-email --to=<list> $out/series.mbox (or b4 send)"
+for g in "${names[@]}"; do
+	say "$out/$g.mbox: cover letter + $((last[$g] - first[$g] + 1)) patch(es) from $id"
+done
+say "send each with: git send-email --to=<list> $out/NAME.mbox (or b4 send)"

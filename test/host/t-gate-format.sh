@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The format gate passes on the real series and fails, naming the patch and the problem, on broken
 # copies: a patch not in series (and the reverse), a missing Signed-off-by, another From:, wrong
-# [PATCH n/N] numbering, no changelog, a diffstat that does not match the diff or is missing; a
-# cover letter made by git format-patch passes, one with a wrong diffstat, numbering or no
+# [PATCH n/N] numbering (within each "## posting" of series), numbered and unnumbered subjects
+# in one posting, no changelog, a diffstat that does not match the diff or is missing; unnumbered
+# [PATCH] subjects pass; a cover letter made by git format-patch passes (also for a posting on
+# top of others, BASE_PATCHES), one with a wrong diffstat, numbering, unnumbered patches or no
 # base-commit fails.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +21,16 @@ p2=${list[1]} p3=${list[2]}
 num() { printf '%0*d' ${#N} "$1"; }
 # fresh: a copy of the real series to break.
 fresh() { rm -rf "$PATCH_DIR"; cp -r "$HT_TOP/patches" "$PATCH_DIR"; cp "$HT_TOP/series" "$SERIES"; }
+# subject FILE PREFIX: FILE's subject with PREFIX ("[PATCH]", "[PATCH 2/5]") instead of its own.
+subject() { sed -i -E "1,/^\$/s/^Subject: \[[^]]*PATCH[^]]*\]/Subject: ${2//\//\\/}/" "$PATCH_DIR/$1"; }
+# numbered: fresh, without "## posting" lines, every subject [PATCH k/N] as git writes it.
+numbered() {
+	local k=0 p
+	fresh
+	sed -i '/^## posting /d' "$SERIES"
+	for p in "${list[@]}"; do k=$((k + 1)); subject "$p" "[PATCH $(num "$k")/$N]"; done
+}
+unnumbered() { local p; fresh; for p in "${list[@]}"; do subject "$p" "[PATCH]"; done; }
 # first_stat FILE: "path count" of the first diffstat line of FILE.
 first_stat() { awk '/^ [^ ].* +\| +[0-9]+/ { c = $0; sub(/^ /, "", c); sub(/ +\|.*/, "", c)
 	n = $0; sub(/.*\| +/, "", n); sub(/ .*/, "", n); print c, n; exit }' "$1"; }
@@ -44,12 +56,24 @@ expect_fail "a missing Signed-off-by" "$p2: no 'Signed-off-by: $id'" "$gate"
 fresh; sed -i 's/^From: .*>$/From: Someone Else <else@example.org>/' "$PATCH_DIR/$p3"
 expect_fail "another From:" "$p3: From: is 'Someone Else <else@example.org>', expected '$id'" "$gate"
 
-fresh; sed -i -e "s/^$p2/$p3/; t" -e "s/^$p3/$p2/" "$SERIES"
+numbered; sed -i -e "s/^$p2/$p3/; t" -e "s/^$p3/$p2/" "$SERIES"
 expect_fail "two patches swapped in series" "$p3: Subject: says \[PATCH $(num 3)/$N\], expected \[PATCH 2/$N\]" "$gate"
-fresh; sed -i "s/^Subject: \[PATCH $(num 3)\/$N\]/Subject: [PATCH 3\/$((N + 1))]/" "$PATCH_DIR/$p3"
+numbered; subject "$p3" "[PATCH 3/$((N + 1))]"
 expect_fail "a wrong series length" "$p3: Subject: says \[PATCH 3/$((N + 1))\], expected \[PATCH 3/$N\]" "$gate"
-fresh; sed -i "s/^Subject: \[PATCH $(num 2)\/$N\]/Subject: [PATCH]/" "$PATCH_DIR/$p2"
-expect_fail "a Subject without numbering" "$p2: no 'Subject: \[PATCH 2/$N\] <summary>' line" "$gate"
+numbered; subject "$p2" "[PATCH]"
+expect_fail "numbered and unnumbered subjects in one posting" "posting series: some subjects are numbered" "$gate"
+numbered; sed -i "s/^Subject: \[PATCH $(num 2)\/$N\] /Subject: /" "$PATCH_DIR/$p2"
+expect_fail "a Subject without [PATCH]" "$p2: no 'Subject: \[PATCH\] <summary>' or 'Subject: \[PATCH 2/$N\] <summary>' line" "$gate"
+unnumbered; sed -i '/^## posting /d' "$SERIES"
+expect_ok "unnumbered [PATCH] subjects" "$gate"
+# Two postings: the first two patches and the rest, each numbered from 1.
+numbered; sed -i -e "/^${list[0]}/i ## posting first" -e "/^$p3/i ## posting rest" "$SERIES"
+expect_fail "numbering across postings" "$p3: Subject: says \[PATCH $(num 3)/$N\], expected \[PATCH 1/$((N - 2))\] \(its position in posting rest\)" "$gate"
+k=0; for p in "${list[@]:2}"; do k=$((k + 1)); subject "$p" "[PATCH $k/$((N - 2))]"; done
+subject "${list[0]}" "[PATCH 1/2]"; subject "$p2" "[PATCH 2/2]"
+expect_ok "numbering within each posting" "$gate"
+unnumbered; sed -i -e '/^## posting /d' -e "/^${list[0]}/i ## posting first" -e "/^$p3/i ## posting rest" "$SERIES"
+expect_ok "two postings, unnumbered" "$gate"
 
 # Patch 2 with nothing but its tags (Fixes:, Cc:, Signed-off-by:, ...) before '---'.
 fresh; awk 'h && /^---$/ { d = 1 } !h { print; h = NF == 0; next }
@@ -83,7 +107,7 @@ g init -q && g add -A && g commit -q -m base && g tag base
 for p in "${list[@]}"; do g am -q "$PATCH_DIR/$p"; done
 g format-patch -q --cover-letter --base=base -o "$HT_TMP/out" base..HEAD
 c=0000-cover-letter.patch
-usecover() { fresh; cp "$HT_TMP/out/$c" "$PATCH_DIR/"; sed -i "1i $c" "$SERIES"; }
+usecover() { numbered; cp "$HT_TMP/out/$c" "$PATCH_DIR/"; sed -i "1i $c" "$SERIES"; }
 
 usecover
 expect_ok "a cover letter from git format-patch" "$gate"
@@ -95,4 +119,16 @@ usecover; sed -i "s/^Subject: \[PATCH $(num 0)\/$N\]/Subject: [PATCH 0\/$((N - 1
 expect_fail "a cover letter with a wrong series length" "$c: no 'Subject: \[PATCH 0/$N\]" "$gate"
 usecover; sed -i -e '/^0000-cover-letter.patch$/d' -e "\$a $c" "$SERIES"
 expect_fail "a cover letter that is not first" "$c: the cover letter must be the first" "$gate"
+usecover; subject "$p2" "[PATCH]"
+expect_fail "a cover letter and an unnumbered patch" "$p2: Subject: is not numbered, expected \[PATCH 2/$N\]" "$gate"
+
+# A posting on top of another: patches 3..N with their own cover letter (prerequisite-patch-id
+# lines, as git format-patch --base writes them), the first two patches as BASE_PATCHES.
+g format-patch -q --cover-letter --base=base -o "$HT_TMP/out2" "HEAD~$((N - 2))..HEAD"
+rm -rf "$PATCH_DIR"; mkdir -p "$PATCH_DIR"; cp "$HT_TMP/out2"/*.patch "$PATCH_DIR/"
+(cd "$PATCH_DIR" && ls) >"$SERIES"
+cp "$HT_TOP/patches/${list[0]}" "$HT_TOP/patches/$p2" "$HT_TMP/"
+export BASE_PATCHES="$HT_TMP/${list[0]} $HT_TMP/$p2"
+expect_ok "a cover letter of a posting on top of another (BASE_PATCHES)" "$gate"
+unset BASE_PATCHES
 ht_exit

@@ -1,16 +1,63 @@
 #!/usr/bin/env bash
 # make mbox refuses what would make a wrong posting, naming the cause: an identity that is not
-# "Full Name <address>", no benchmark figures for the cover letter, no git-am repository (the
-# base commit, short log and diffstat come from it). The full path, a cover letter that passes
-# gate-format, is run by `make mbox` itself.
+# "Full Name <address>", a posting without its cover letter (conf/cover-letter-NAME.txt), a
+# letter with @NUMBERS@ and no benchmark figures (one without needs none), no git-am repository
+# (the base commit, short log and diffstat come from it). On a synthetic tree and series of two
+# postings (git-am.sh builds the repository), it writes one mbox per posting, numbered within
+# the posting, each cover letter with only its posting's short log and diffstat, the second with
+# the first's prerequisite-patch-id lines, each passing gate-format; a series without "##
+# posting" lines is the one posting "series".
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=synth.sh
+. "$(dirname "$0")/synth.sh"
 
 mbox=$HT_TOP/scripts/mbox.sh
+export SERIES=$HT_TMP/series PATCH_DIR=$HT_TMP/patches COVER_DIR=$HT_TMP/conf
+synth_tree
+synth_series "$PATCH_DIR" "$SERIES"
+mkdir -p "$COVER_DIR"
+printf 'Subject: the fixes\n# a comment\n\nFixes.\n\n@BASE@\n\n@TESTS@\n' >"$COVER_DIR/cover-letter-fixes.txt"
+
 expect_fail "bad identity" 'IDENTITY must be "Full Name <address>"' env IDENTITY="nobody" "$mbox"
-expect_fail "no figures" "no benchmark figures .*make bench" "$mbox"
+expect_fail "a posting without a cover letter" "no cover letter for posting devmap: write .*cover-letter-devmap.txt" "$mbox"
+printf 'Subject: the feature\n\nA feature.\n\n@BASE@\n\n@NUMBERS@\n' >"$COVER_DIR/cover-letter-devmap.txt"
+expect_fail "@NUMBERS@ and no figures" "no benchmark figures .*cover-letter-devmap.txt, which has @NUMBERS@ .*make bench" "$mbox"
 mkdir -p "$BUILD_DIR/bench"
-echo "figures" >"$BUILD_DIR/bench/cover-table.txt"
+echo "  figures" >"$BUILD_DIR/bench/cover-table.txt"
 expect_fail "no git-am repository" "no git-am repository .*make git-am" "$mbox"
 if [ -e "$BUILD_DIR/mbox" ]; then fail "$BUILD_DIR/mbox exists after the failures"; else pass "nothing written"; fi
+
+"$HT_TOP/scripts/git-am.sh" >/dev/null 2>&1 || fail "git-am.sh on the synthetic series"
+expect_ok "two postings" "$mbox"
+out=$BUILD_DIR/mbox
+subjects() { grep '^Subject: ' "$1" | paste -sd'|'; }
+want="Subject: [PATCH 0/2] the fixes|Subject: [PATCH 1/2] $SYNTH_FIX1|Subject: [PATCH 2/2] $SYNTH_FIX2"
+if [ "$(subjects "$out/fixes.mbox")" = "$want" ]; then pass "fixes.mbox: cover and patches numbered n/2"; else
+	fail "fixes.mbox: $(subjects "$out/fixes.mbox")"; fi
+if [ "$(subjects "$out/devmap.mbox" | cut -d'|' -f1-2)" = "Subject: [PATCH 0/3] the feature|Subject: [PATCH 1/3] mm: introduce pfn_t" ]; then
+	pass "devmap.mbox: numbered from 1 again"; else fail "devmap.mbox: $(subjects "$out/devmap.mbox")"; fi
+c=$out/devmap/patches/0000-cover-letter.patch
+if grep -q '^ 2 files changed, 3 insertions(+), 3 deletions(-)$' "$c" && ! grep -q '^ mm/b.c ' "$c" &&
+	grep -qF 'mm: introduce pfn_t' "$c" && ! grep -qF "$SYNTH_FIX1" "$c"; then
+	pass "the devmap cover letter: its posting's short log and diffstat only"
+else fail "the devmap cover letter:"; sed 's/^/#   | /' "$c"; fi
+if [ "$(grep -c '^prerequisite-patch-id: [0-9a-f]\{40\}$' "$c")" = 2 ] &&
+	! grep -q '^prerequisite-patch-id' "$out/fixes/patches/0000-cover-letter.patch"; then
+	pass "the devmap cover letter names the fixes as prerequisite-patch-id lines"
+else fail "prerequisite-patch-id lines"; fi
+if grep -q '^ *figures$' "$c" && ! grep -q 'figures' "$out/fixes.mbox"; then pass "figures where @NUMBERS@ asks"; else
+	fail "figures misplaced"; fi
+if grep -q 'fail on pristine v7.2.8, pass with patch 2 (1):' "$out/fixes/patches/0000-cover-letter.patch"; then
+	pass "the fixes' tests, by patch"; else fail "@TESTS@ of the fixes: $(sed -n '/both kernels/,/^$/p' "$out/fixes.mbox")"; fi
+want=$(printf '0000-cover-letter.patch\n%s\n%s' "$(sed -n 3p "$SERIES" | cut -d' ' -f1)" "$(sed -n 4p "$SERIES" | cut -d' ' -f1)")
+if [ "$(cat "$out/fixes/series")" = "$want" ]; then pass "fixes/series: the cover letter and the posting's patches"; else
+	fail "fixes/series: $(cat "$out/fixes/series")"; fi
+
+sed -i '/^## posting /d' "$SERIES"
+expect_fail "no posting lines and no cover-letter-series.txt" "no cover letter for posting series" "$mbox"
+cp "$COVER_DIR/cover-letter-fixes.txt" "$COVER_DIR/cover-letter-series.txt"
+expect_ok "no posting lines: one posting, series" "$mbox"
+if [ "$(ls "$out")" = "$(printf 'series\nseries.mbox')" ] && grep -q '^Subject: \[PATCH 5/5\]' "$out/series.mbox"; then
+	pass "series.mbox, numbered n/5"; else fail "$(ls "$out")"; fi
 ht_exit
