@@ -44,7 +44,7 @@ S := scripts
 .PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test \
 	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
-	gate-cocci gate-build harness-tests git-am bisect bench mbox \
+	gate-cocci gate-build harness-tests git-am bisect bench mbox export \
 	identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
@@ -200,6 +200,13 @@ bench:
 mbox: git-am
 	@$(S)/mbox.sh
 
+# patches/ and series back from git: the commits on top of tag base in REPO (default
+# build/git-am/linux, as make git-am leaves it, then edited with git rebase -i, commit --amend, ...)
+# become patches/ (git format-patch) and series (annotations and "## posting" lines kept, by
+# subject). Commit the result.
+export:
+	@REPO="$(REPO)" $(S)/export.sh
+
 ## Housekeeping --------------------------------------------------------------------------------
 
 clean:
@@ -278,6 +285,10 @@ help:
 ##H                  (conf/cover-letter-NAME.txt; figures from the last make bench if it has
 ##H                  @NUMBERS@) and the posting's patches as [PATCH n/N], From/Signed-off-by
 ##H                  IDENTITY="Name <addr>" (default conf/identity), each checked by gate-format
+##H   export         patches/ and series from git: the commits on top of tag base in REPO=DIR
+##H                  (default build/git-am/linux: make git-am, edit with git, make export);
+##H                  git format-patch ([PATCH], numbered files), annotations and "## posting"
+##H                  lines kept by subject; refuses a dirty repository or a lost annotation
 ##H   identity       IDENTITY="Name <addr>": author and sign off every patch as that person
 ##H   clean          remove build/ (keeps downloads/)
 ##H   distclean      also remove downloads/
