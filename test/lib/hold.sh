@@ -35,11 +35,14 @@ bounded() {
 	bg_start "$bd_tag" timeout -s KILL "$bd_secs" "$@"
 	bg_wait $((bd_secs + 5)) "$bd_tag"
 	bd_rc=$?
+	bd_cmd=$*
+	[ ${#bd_cmd} -le 100 ] || bd_cmd="$(echo "$bd_cmd" | cut -c1-96) ..."
 	if [ $bd_rc = 125 ] && [ ! -s "/tmp/$bd_tag.rc" ]; then
-		ktap_print "'$*' did not return within ${bd_secs}s, nor to SIGKILL: stuck in the kernel"
+		ktap_print "'$bd_cmd' did not return within ${bd_secs}s, nor to SIGKILL: stuck in the" \
+			"kernel"
 		stuck_tasks
 	elif [ $bd_rc = 137 ]; then
-		ktap_print "'$*' did not return within ${bd_secs}s: killed"
+		ktap_print "'$bd_cmd' did not return within ${bd_secs}s: killed"
 	fi
 	return $bd_rc
 }
@@ -50,7 +53,8 @@ stuck_tasks() {
 		st_state=$(sed -n 's/^State:[[:space:]]*//p' "$st_dir/status" 2>/dev/null)
 		case $st_state in
 		D*) ktap_print "  D: pid ${st_dir#/proc/} $(cat "$st_dir/comm" 2>/dev/null)" \
-			"in $(cat "$st_dir/wchan" 2>/dev/null): $(tr '\0' ' ' <"$st_dir/cmdline" 2>/dev/null)" ;;
+			"(wchan $(cat "$st_dir/wchan" 2>/dev/null)):" \
+			"$(tr '\0' ' ' <"$st_dir/cmdline" 2>/dev/null)" ;;
 		esac
 	done
 }
@@ -70,8 +74,8 @@ hold_start() {
 	} &
 	exec 3>/tmp/hold.in
 	hold_open=1
-	if ! wait_for 60 grep -q READY /tmp/hold.out; then
-		sed 's/^/# holder: /' /tmp/hold.out
+	if ! wait_for 60 grep -qs READY /tmp/hold.out; then
+		sed 's/^/# holder: /' /tmp/hold.out 2>/dev/null
 		hold_release_quiet
 		ktap_bail "the holder did not take its reference"
 	fi

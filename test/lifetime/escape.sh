@@ -36,7 +36,6 @@ ktap_print "(A) fork with a guard region, then a page held by a pipe across the 
 ktap_dmesg_mark
 trap hold_release_quiet EXIT
 hold_start "$dev" guard-fork
-grep -v READY /tmp/hold.out | sed 's/^/# holder: /'
 start=$(cut -d' ' -f1 /proc/uptime)
 bg_start disable_held "$DAXCTL" disable-device "$name"
 if wait_for "$hold" test -s /tmp/disable_held.rc; then

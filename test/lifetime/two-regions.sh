@@ -51,7 +51,10 @@ attrs=
 for f in size align resource target_node numa_node modalias mapping*/start mapping*/end \
 	mapping*/page_offset ../dax_region/id ../dax_region/size ../dax_region/align \
 	../dax_region/available_size; do
-	[ -f "$dir_b/$f" ] && attrs="$attrs $dir_b/$f"
+	# The mapping* globs expand in B's directory.
+	for p in "$dir_b"/$f; do
+		[ -f "$p" ] && attrs="$attrs $p"
+	done
 done
 for f in size align resource mapping0/start ../dax_region/size ../dax_region/align; do
 	[ -f "$dir_b/$f" ] || ktap_bail "B's instance has no $f in $dir_b"
@@ -83,6 +86,9 @@ if read_attrs; then
 	ktap_ok "(a) B's instance, mapping and region attributes read while A's disable waits"
 else
 	sed 's/^/# /' /tmp/attrs.out
+	for p in $attrs; do
+		grep -q "^$p:" /tmp/attrs.out || { ktap_print "first not read: ${p#"$dir_b"/}"; break; }
+	done
 	ktap_fail "(a) B's instance, mapping and region attributes read while A's disable waits"
 fi
 
