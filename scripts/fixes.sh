@@ -6,14 +6,16 @@
 # Checks, one line per problem:
 #  - every "# needs:" subject is the subject of a patch earlier in series;
 #  - the declarations are closed: if A needs B and B needs C, A declares C;
-#  - every test a fix's "tests:" (series) claims is claimed only by the fix and patches it
-#    declares (scripts/expectations.sh would otherwise expect the test to fail without them;
-#    FIXES_TESTS=0 leaves this one out: make fix-only asks scripts/expectations.sh itself);
+#  - every test a fix's "tests:" (series) claims is claimed only by the fix, patches it declares,
+#    later patches and other fixes (scripts/expectations.sh would otherwise expect the test to fail without
+#    them; FIXES_TESTS=0 leaves this one out: make fix-only asks scripts/expectations.sh itself);
+#    a test also claimed by a later patch or another fix tests the fix with that patch: it is
+#    not among the fix's own tests;
 #  - no patch line of series carries the old "# stable" marker (the changelog says it now).
 # Input: series, patches/ (SERIES, PATCH_DIR), the guest test lists (TEST_LISTS, default
 # "test/tests.list test/ndctl.list").
-# Output: one line per fix, in series order, "FIX<TAB>PREREQUISITES<TAB>GLOBS" (comma-separated,
-# in series order; "-" for none); a problem makes it print nothing and exit non-zero.
+# Output: one line per fix, in series order, "FIX<TAB>PREREQUISITES<TAB>TESTS" (comma-separated:
+# prerequisites in series order, the fix's own test names; "-" for none); a problem makes it print nothing and exit non-zero.
 #   scripts/fixes.sh
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -68,6 +70,8 @@ for i in "${!patches[@]}"; do
 	done < <(patch_needs "$PATCH_DIR/$p")
 done
 
+# is_fix I: patch I is a fix.
+is_fix() { [[ " ${fixes[*]} " == *" $1 "* ]]; }
 # has I J: fix I declares patch J.
 has() { [[ " ${need[$1]} " == *" $2 "* ]]; }
 
@@ -82,16 +86,17 @@ for i in "${fixes[@]}"; do
 	done
 done
 
-# Every test a fix claims is claimed by nothing outside the fix and its prerequisites.
-checked=("${fixes[@]}")
-[ "${FIXES_TESTS:-1}" = 1 ] || checked=()
+# Every test a fix claims is claimed by nothing outside the fix and its prerequisites, or else by a
+# later patch or another fix: such a test proves the fix together with that patch (two fixes for
+# one test, say), so it runs with the whole series (and pristine), not with the fix alone. A
+# fix's own tests are the rest, by name; an earlier patch that is not a fix must be declared.
 mapfile -t claims < <(series_claims "$SERIES")
 mapfile -t names < <(test_names "${lists[@]}")
-declare -A globs
+declare -A globs own
 for c in "${claims[@]}"; do
 	globs[${c%% *}]+="${globs[${c%% *}]:+,}${c#* }"
 done
-for i in "${checked[@]}"; do
+for i in "${fixes[@]}"; do
 	p=${patches[$i]}
 	IFS=, read -r -a mine <<<"${globs[$p]-}"
 	for t in "${names[@]}"; do
@@ -101,14 +106,21 @@ for i in "${checked[@]}"; do
 			[[ $t == $g ]] && hit=1
 		done
 		[ "$hit" = 1 ] || continue
+		later=0
 		for c in "${claims[@]}"; do
 			q=${c%% *} g=${c#* }
 			# shellcheck disable=SC2053
 			[[ $t == $g ]] || continue
 			[ "$q" = "$p" ] && continue
 			[ -n "${pos[$q]-}" ] && has "$i" "${pos[$q]}" && continue
-			problem "fix $p's test $t also needs $q, which $p does not declare"
+			if [ -n "${pos[$q]-}" ] && { [ "${pos[$q]}" -gt "$i" ] || is_fix "${pos[$q]}"; }; then
+				later=1
+				continue
+			fi
+			[ "${FIXES_TESTS:-1}" = 1 ] &&
+				problem "fix $p's test $t also needs $q, which $p does not declare"
 		done
+		[ "$later" = 1 ] || own[$p]+="${own[$p]:+,}$t"
 	done
 done
 
@@ -116,5 +128,5 @@ done
 for i in "${fixes[@]}"; do
 	p=${patches[$i]}
 	pre=$(for j in ${need[$i]}; do echo "$j"; done | sort -n | while read -r j; do echo "${patches[$j]}"; done | paste -sd,)
-	printf '%s\t%s\t%s\n' "$p" "${pre:--}" "${globs[$p]:--}"
+	printf '%s\t%s\t%s\n' "$p" "${pre:--}" "${own[$p]:--}"
 done

@@ -23,6 +23,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -293,32 +294,59 @@ static const struct {
 	{ "pinner", pinner },
 };
 
+#define MAX_WORKERS 8
+
+/* WORKERS: a comma-separated list of worker names (a name may repeat); NULL: one of each. */
+static unsigned int pick_workers(const char *list, unsigned int *pick)
+{
+	unsigned int i, n = 0;
+	char *copy, *name, *save;
+
+	if (!list) {
+		for (i = 0; i < ARRAY_SIZE(workers); i++)
+			pick[n++] = i;
+		return n;
+	}
+	copy = strdup(list);
+	for (name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < ARRAY_SIZE(workers); i++)
+			if (!strcmp(name, workers[i].name))
+				break;
+		if (i == ARRAY_SIZE(workers) || n == MAX_WORKERS)
+			ktap_bail("WORKERS: an unknown worker, or more than 8");
+		pick[n++] = i;
+	}
+	free(copy);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
-	int fds[ARRAY_SIZE(workers)][2];
-	pid_t pid[ARRAY_SIZE(workers)];
-	unsigned int i, j, n;
+	unsigned int pick[MAX_WORKERS], nr, i, j, n;
+	int fds[MAX_WORKERS][2];
+	pid_t pid[MAX_WORKERS];
 	char line[512];
 
-	align = argc == 5 ? parse_size(argv[2]) : 0;
+	align = argc == 5 || argc == 6 ? parse_size(argv[2]) : 0;
 	if (!align || atoi(argv[3]) <= 0)
-		ktap_bail("usage: dax_load DEV 4k|2M|1G SECONDS RAMDISK");
+		ktap_bail("usage: dax_load DEV 4k|2M|1G SECONDS RAMDISK [mapper|dio|pinner,...]");
+	nr = pick_workers(argc == 6 ? argv[5] : NULL, pick);
 	dev = argv[1];
 	ramdisk = argv[4];
 	slice = align > DIO_LEN ? align : DIO_LEN;
 	deadline = time(NULL) + atoi(argv[3]);
 	signal(SIGBUS, on_sigbus);
-	ktap_plan(ARRAY_SIZE(workers));
+	ktap_plan(nr);
 
-	for (i = 0; i < ARRAY_SIZE(workers); i++) {
+	for (i = 0; i < nr; i++) {
 		if (pipe(fds[i]))
 			ktap_bail("pipe");
 		pid[i] = fork();
 		if (pid[i] < 0)
 			ktap_bail("fork");
 		if (pid[i] == 0) {
-			worker = workers[i].name;
-			workers[i].run();
+			worker = workers[pick[i]].name;
+			workers[pick[i]].run();
 			/* The counts, in one write, for the parent to print. */
 			for (n = 0, j = 0; j < NR_OUTCOMES; j++)
 				n += snprintf(line + n, sizeof(line) - n, "%s%lu %s", j ? ", " : "",
@@ -327,20 +355,20 @@ int main(int argc, char **argv)
 		}
 		close(fds[i][1]);
 	}
-	for (i = 0; i < ARRAY_SIZE(workers); i++) {
+	for (i = 0; i < nr; i++) {
 		ssize_t n = read(fds[i][0], line, sizeof(line) - 1);
 		int status;
 
 		line[n > 0 ? n : 0] = '\0';
 		waitpid(pid[i], &status, 0);
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			ktap_print("%s: %s", workers[i].name, line);
+			ktap_print("%s: %s", workers[pick[i]].name, line);
 		else if (WIFSIGNALED(status))
-			ktap_print("%s: killed by %s", workers[i].name,
+			ktap_print("%s: killed by %s", workers[pick[i]].name,
 				   strsignal(WTERMSIG(status)));
 		/* A worker that never once succeeded did not load anything. */
 		ktap_result(WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-			    strncmp(line, "0 ok", 4), workers[i].name);
+			    strncmp(line, "0 ok", 4), workers[pick[i]].name);
 	}
 	return ktap_exit();
 }

@@ -1,8 +1,9 @@
 #!/bin/sh
 # shellcheck shell=dash
-# lifetime/load ALIGN [CYCLES]: disable and re-enable a device-DAX instance, CYCLES times (5), while
-# dax_load maps it, moves data to and from it with O_DIRECT and holds gup_test long-term pins
-# on it. Every disable must complete (it waits for the pins of the moment, then goes on), every
+# lifetime/load ALIGN [CYCLES [WORKERS]]: disable and re-enable a device-DAX instance, CYCLES times
+# (5), while dax_load maps it, moves data to and from it with O_DIRECT and holds gup_test
+# long-term pins on it (WORKERS, e.g. mapper,mapper,mapper: only those; the mappers alone take
+# no get_user_pages() reference, so they test the open and mmap paths without the wait). Every disable must complete (it waits for the pins of the moment, then goes on), every
 # re-enable must succeed, every operation of the load must end with success or a documented
 # error with its data intact, the instance must come back, and the kernel must say nothing. On
 # pristine v7.2.8 a disable under a pin frees the memmap under it (xfail-pristine).
@@ -11,9 +12,10 @@
 # shellcheck source=../lib/nvdimm.sh
 . /tests/lib/nvdimm.sh
 
-align=$1 cycles=${2:-5} ram=/dev/ram0
+align=$1 cycles=${2:-5} workers=${3:-} ram=/dev/ram0
 [ -b $ram ] || ktap_bail "no $ram (CONFIG_BLK_DEV_RAM)"
 [ -e /sys/kernel/debug/gup_test ] || ktap_bail "no /sys/kernel/debug/gup_test (CONFIG_GUP_TEST)"
+[ -z "$workers" ] || ktap_print "workers: $workers"
 nd_devdax_for "$align"
 name=${dev#/dev/}
 
@@ -21,7 +23,8 @@ ktap_plan 6
 ktap_dmesg_mark
 # Enough time for every cycle: a disable, half a second disabled, a re-enable, a second enabled.
 secs=$((cycles * 2 + 4))
-/tests/bin/dax_load "$dev" "$align" "$secs" $ram >/tmp/load.out 2>&1 &
+# shellcheck disable=SC2086 # no WORKERS: every worker once
+/tests/bin/dax_load "$dev" "$align" "$secs" $ram $workers >/tmp/load.out 2>&1 &
 load=$!
 sleep 2
 disabled=0 enabled=0 slowest=0
