@@ -60,10 +60,12 @@ for f in size align resource mapping0/start ../dax_region/size ../dax_region/ali
 	[ -f "$dir_b/$f" ] || ktap_bail "B's instance has no $f in $dir_b"
 done
 nattrs=$(echo "$attrs" | wc -w)
-# read_attrs: read every attribute of B once (bounded, ours): one "file:value" line each.
+# read_attrs: read every attribute of B once (bounded): one "file:value" line each, each written
+# as soon as it is read (a killed grep would lose its buffered output).
 read_attrs() {
-	# shellcheck disable=SC2086 # one word per file
-	bounded "$quick" attrs grep -H . $attrs && [ "$(grep -c . /tmp/attrs.out)" = "$nattrs" ]
+	# shellcheck disable=SC2016,SC2086 # the inner sh expands them; one word per file
+	bounded "$quick" attrs sh -c 'for f; do v=$(cat "$f") || exit 1; echo "$f:$v"; done' \
+		sh $attrs && [ "$(grep -c . /tmp/attrs.out)" = "$nattrs" ]
 }
 read_attrs || { sed 's/^/# /' /tmp/attrs.out; ktap_bail "B's attributes do not read back"; }
 ktap_print "B's $nattrs attributes: $(sed "s|^$dir_b/||; s|:| |" /tmp/attrs.out | tr '\n' ',')"
