@@ -10,6 +10,9 @@ ktap_print() { echo "# $*"; }
 ktap_ok() { ktap_nr=$((ktap_nr + 1)) ktap_passed=$((ktap_passed + 1)); echo "ok $ktap_nr $*"; }
 ktap_fail() { ktap_nr=$((ktap_nr + 1)) ktap_failed=$((ktap_failed + 1)); echo "not ok $ktap_nr $*"; }
 ktap_skip() { ktap_nr=$((ktap_nr + 1)) ktap_skipped=$((ktap_skipped + 1)); echo "ok $ktap_nr $1 # SKIP $2"; }
+# ktap_xfail NAME WHY: a check known to fail, for the reason WHY (a documented limitation); it
+# neither passes nor fails the test. Use it only with the check itself run and its failure seen.
+ktap_xfail() { ktap_nr=$((ktap_nr + 1)); echo "not ok $ktap_nr $1 # XFAIL $2"; }
 # ktap_check NAME CMD...: one subtest that passes when CMD succeeds (its output is shown).
 ktap_check() {
 	name=$1

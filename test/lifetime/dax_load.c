@@ -59,6 +59,7 @@ static const char * const outcome_name[NR_OUTCOMES] = {
 
 static const char *dev, *ramdisk;
 static unsigned long align, slice;	/* each worker's slice: one leaf */
+static unsigned int worker_nr;		/* the worker's position in WORKERS */
 static unsigned long counts[NR_OUTCOMES];
 static const char *worker;
 static sigjmp_buf jump;
@@ -139,7 +140,8 @@ static void mapper(void)
 		if (!p)
 			continue;
 		for (i = 0; i < WORDS; i++) {
-			u64 *w = (u64 *)(p + i * step);
+			/* Mappers share the slice: each has a word of its own per step. */
+			u64 *w = (u64 *)(p + i * step) + worker_nr;
 
 			if (try_access(w, 0, &v)) {
 				counts[SIGBUSED]++;
@@ -346,6 +348,7 @@ int main(int argc, char **argv)
 			ktap_bail("fork");
 		if (pid[i] == 0) {
 			worker = workers[pick[i]].name;
+			worker_nr = i;
 			workers[pick[i]].run();
 			/* The counts, in one write, for the parent to print. */
 			for (n = 0, j = 0; j < NR_OUTCOMES; j++)
