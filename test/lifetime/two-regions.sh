@@ -3,14 +3,16 @@
 # lifetime/two-regions ALIGN: while the disable of one device-DAX namespace waits for a page
 # reference, another region's device-DAX instance must stay usable.
 #
-# Region A (the smallest) and region B (the largest) are made devdax at ALIGN. A page of A's
-# instance is held by a pipe (devdax_hold get: vmsplice, FOLL_GET) and "ndctl disable-namespace"
-# of A's namespace starts; it must still be waiting 5 s later. While it waits, each within a
-# bound (a command that does not return is reported with the tasks stuck in D, and not waited
-# for): (a) B's instance, mapping and region attributes read; (b) "daxctl list -R -D" returns
-# and lists B; (c) "ndctl create-namespace" reconfigures B's namespace; (d) B's (new) instance
-# is disabled, bound again and mapped. Then the page is released: it reads back intact, A's
-# disable completes, A is enabled again and maps, and the kernel said nothing.
+# Region A (the smallest) and region B (the largest) are made devdax at ALIGN. Twice, once with
+# "daxctl disable-device" of A's instance and once with "ndctl disable-namespace" of A's
+# namespace: a page of A's instance is held by a pipe (devdax_hold get: vmsplice, FOLL_GET) and
+# A's disable starts; it must still be waiting 5 s later. While it waits, each within a bound
+# (a command that does not return is reported with the tasks stuck in D, and not waited for):
+# (a) B's instance, mapping and region attributes read; (b) "daxctl list -R -D" returns and
+# lists B; (c) "ndctl create-namespace" reconfigures B's namespace; (d) B's (new) instance is
+# disabled, bound again and mapped. Then the page is released: it reads back intact, A's
+# disable completes, A is enabled again and maps; at the end the kernel has said nothing.
+# (c) under "ndctl disable-namespace" is a known failure (XFAIL, see phase()).
 # The wait must not hold a lock that other regions need: in v7.2.8's drivers/dax/bus.c,
 # unregister_dev_dax() (the disable-namespace path) holds the global dax_region_rwsem for
 # write, which the mapping attributes (mappingN/start, end, page_offset: get_dax_range()) and
@@ -34,7 +36,7 @@ if [ -z "$region_a" ] || [ -z "$region_b" ] || [ "$region_a" = "$region_b" ]; th
 fi
 ns_a=namespace${region_a#region}.0 ns_b=namespace${region_b#region}.0
 
-ktap_plan 9
+ktap_plan 17
 dev_a=$(nd_devdax "$region_a" "$align" 2>/tmp/nd.err) ||
 	{ sed 's/^/# /' /tmp/nd.err; ktap_bail "no devdax namespace on $region_a"; }
 dev_b=$(nd_devdax "$region_b" "$align" 2>/tmp/nd.err) ||
@@ -70,99 +72,129 @@ read_attrs() {
 read_attrs || { sed 's/^/# /' /tmp/attrs.out; ktap_bail "B's attributes do not read back"; }
 ktap_print "B's $nattrs attributes: $(sed "s|^$dir_b/||; s|:| |" /tmp/attrs.out | tr '\n' ',')"
 
+# phase daxctl|ndctl: hold a page of A's instance, disable A ("daxctl disable-device" of the
+# instance, or "ndctl disable-namespace" of its namespace), check (a)-(d) on B while it waits,
+# release the page, and bring A back. Eight results.
+phase() {
+	ph=$1
+	hold_start "$dev_a" get
+	start=$(cut -d' ' -f1 /proc/uptime)
+	if [ "$ph" = daxctl ]; then
+		what="A's disable-device"
+		bg_start disable_a "$DAXCTL" disable-device "$name_a"
+	else
+		what="A's disable-namespace"
+		bg_start disable_a "$NDCTL" disable-namespace "$ns_a"
+	fi
+	ktap_print "$ph: $what of $name_a ($ns_a), B is $name_b"
+	if wait_for "$waiting" test -s /tmp/disable_a.rc; then
+		sed 's/^/# disable: /' /tmp/disable_a.out
+		ktap_print "it returned $(cat /tmp/disable_a.rc) while the page was referenced"
+		ktap_fail "$ph: $what waits while a page is referenced"
+	else
+		ktap_ok "$ph: $what waits while a page is referenced"
+	fi
+
+	# (a)
+	if read_attrs; then
+		ktap_ok "$ph: (a) B's instance, mapping and region attributes read while A waits"
+	else
+		sed 's/^/# /' /tmp/attrs.out
+		for p in $attrs; do
+			grep -q "^$p:" /tmp/attrs.out ||
+				{ ktap_print "first not read: ${p#"$dir_b"/}"; break; }
+		done
+		ktap_fail "$ph: (a) B's instance, mapping and region attributes read while A waits"
+	fi
+
+	# (b)
+	if bounded "$quick" daxctl_list "$DAXCTL" list -R -D &&
+		grep -q "\"chardev\":\"$name_b\"" /tmp/daxctl_list.out; then
+		ktap_ok "$ph: (b) daxctl list -R -D returns and lists B while A waits"
+	else
+		sed 's/^/# daxctl: /' /tmp/daxctl_list.out
+		ktap_fail "$ph: (b) daxctl list -R -D returns and lists B while A waits"
+	fi
+
+	# (c) ndctl waits for the bus to settle (the nvdimm bus's wait_probe attribute), which takes
+	# the device lock of every namespace device on the bus, A's nd_dax too; "ndctl
+	# disable-namespace" holds that lock while A's instance is unbound, so there it cannot
+	# pass yet (a shorter bound: it is known to block).
+	new_b=
+	bound=$reconfigure
+	[ "$ph" = daxctl ] || bound=$quick
+	if bounded "$bound" create_b "$NDCTL" create-namespace -f -e "$ns_b" -m devdax -a "$align"; then
+		new_b=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/create_b.out | head -n 1)
+	fi
+	if [ -n "$new_b" ] && wait_for 10 test -c "/dev/$new_b"; then
+		ktap_print "B is /dev/$new_b again"
+		ktap_ok "$ph: (c) ndctl create-namespace reconfigures B while A waits"
+	elif [ "$ph" = daxctl ]; then
+		sed 's/^/# ndctl: /' /tmp/create_b.out
+		ktap_fail "$ph: (c) ndctl create-namespace reconfigures B while A waits"
+	else
+		sed 's/^/# ndctl: /' /tmp/create_b.out
+		ktap_xfail "$ph: (c) ndctl create-namespace reconfigures B while A waits" \
+			"not fixed: libnvdimm's wait_probe waits for the lock of A's nd_dax, held during A's wait"
+	fi
+
+	# (d) on B's new instance; without one (c failed), on the one B had.
+	[ -z "$new_b" ] || name_b=$new_b
+	if ! bounded "$quick" disable_b "$DAXCTL" disable-device "$name_b"; then
+		sed 's/^/# daxctl: /' /tmp/disable_b.out
+		ktap_fail "$ph: (d) B's instance disables and enables again while A waits"
+	elif ! bounded_enable_and_map "$quick" enable_b "$name_b" "$align"; then
+		sed 's/^/# enable: /' /tmp/enable_b.out
+		ktap_fail "$ph: (d) B's instance disables and enables again while A waits"
+	else
+		ktap_ok "$ph: (d) B's instance disables and enables again while A waits"
+	fi
+
+	[ ! -s /tmp/disable_a.rc ] || ktap_print "$what had returned before the release"
+	released=$(cut -d' ' -f1 /proc/uptime)
+	hold_release 8
+
+	if bg_wait 60 disable_a; then
+		ktap_print "$what completed $(since "$start" "$(cat /tmp/disable_a.end)")s after" \
+			"it started, $(since "$released" "$(cat /tmp/disable_a.end)")s after the release"
+		ktap_ok "$ph: $what completes once the reference is dropped"
+	else
+		sed 's/^/# disable: /' /tmp/disable_a.out
+		[ -s /tmp/disable_a.rc ] || { ktap_print "still waiting 60s after the release"; stuck_tasks; }
+		ktap_fail "$ph: $what completes once the reference is dropped"
+	fi
+
+	if [ "$ph" = daxctl ]; then
+		if bounded_enable_and_map "$quick" enable_a "$name_a" "$align"; then
+			ktap_ok "$ph: A's instance enables again and maps"
+		else
+			sed 's/^/# enable: /' /tmp/enable_a.out
+			ktap_fail "$ph: A's instance enables again and maps"
+		fi
+		return
+	fi
+	# A's instance has the name of its namespace's region: ndctl list says which it is.
+	if bounded 60 enable_a "$NDCTL" enable-namespace "$ns_a"; then
+		bounded "$quick" list_a "$NDCTL" list -n "$ns_a"
+		name_a=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/list_a.out | head -n 1)
+		dev_a=/dev/$name_a
+		if [ -n "$name_a" ] && wait_for 10 test -c "$dev_a" &&
+			bounded "$quick" map_a /tests/bin/dax_mmap "$dev_a" "$align" "$align"; then
+			ktap_ok "$ph: A's namespace enables again and its instance maps"
+		else
+			sed 's/^/# /' /tmp/list_a.out /tmp/map_a.out 2>/dev/null
+			ktap_fail "$ph: A's namespace enables again and its instance maps"
+		fi
+	else
+		sed 's/^/# ndctl: /' /tmp/enable_a.out
+		ktap_fail "$ph: A's namespace enables again and its instance maps"
+	fi
+}
+
 ktap_dmesg_mark
 trap hold_release_quiet EXIT
-hold_start "$dev_a" get
-start=$(cut -d' ' -f1 /proc/uptime)
-bg_start disable_a "$NDCTL" disable-namespace "$ns_a"
-if wait_for "$waiting" test -s /tmp/disable_a.rc; then
-	sed 's/^/# ndctl: /' /tmp/disable_a.out
-	ktap_print "disable-namespace returned $(cat /tmp/disable_a.rc) while the page was referenced"
-	ktap_fail "A's disable-namespace waits while a page is referenced"
-else
-	ktap_ok "A's disable-namespace waits while a page is referenced"
-fi
-
-# (a)
-if read_attrs; then
-	ktap_ok "(a) B's instance, mapping and region attributes read while A's disable waits"
-else
-	sed 's/^/# /' /tmp/attrs.out
-	for p in $attrs; do
-		grep -q "^$p:" /tmp/attrs.out || { ktap_print "first not read: ${p#"$dir_b"/}"; break; }
-	done
-	ktap_fail "(a) B's instance, mapping and region attributes read while A's disable waits"
-fi
-
-# (b)
-if bounded "$quick" daxctl_list "$DAXCTL" list -R -D &&
-	grep -q "\"chardev\":\"$name_b\"" /tmp/daxctl_list.out; then
-	ktap_ok "(b) daxctl list -R -D returns and lists B while A's disable waits"
-else
-	sed 's/^/# daxctl: /' /tmp/daxctl_list.out
-	ktap_fail "(b) daxctl list -R -D returns and lists B while A's disable waits"
-fi
-
-# (c)
-new_b=
-if bounded "$reconfigure" create_b "$NDCTL" create-namespace -f -e "$ns_b" -m devdax -a "$align"; then
-	new_b=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/create_b.out | head -n 1)
-fi
-if [ -n "$new_b" ] && wait_for 10 test -c "/dev/$new_b"; then
-	ktap_print "B is /dev/$new_b again"
-	ktap_ok "(c) ndctl create-namespace reconfigures B while A's disable waits"
-else
-	sed 's/^/# ndctl: /' /tmp/create_b.out
-	# ndctl waits for the bus to settle (the nvdimm bus's wait_probe attribute), which takes the
-	# device lock of every namespace device, A's too, and A's unbind holds it while it waits.
-	ktap_xfail "(c) ndctl create-namespace reconfigures B while A's disable waits" \
-		"not fixed: libnvdimm's wait_probe waits for A's device lock, held during A's wait"
-fi
-
-# (d) on B's new instance; without one (c failed), on the one B had.
-target=${new_b:-$name_b}
-[ -n "$new_b" ] || ktap_print "(d) on $target, B's instance before (c)"
-if ! bounded "$quick" disable_b "$DAXCTL" disable-device "$target"; then
-	sed 's/^/# daxctl: /' /tmp/disable_b.out
-	ktap_fail "(d) B's instance disables and enables again while A's disable waits"
-elif ! bounded_enable_and_map "$quick" enable_b "$target" "$align"; then
-	sed 's/^/# enable: /' /tmp/enable_b.out
-	ktap_fail "(d) B's instance disables and enables again while A's disable waits"
-else
-	ktap_ok "(d) B's instance disables and enables again while A's disable waits"
-fi
-
-if [ -s /tmp/disable_a.rc ]; then
-	ktap_print "A's disable-namespace had returned before the release"
-fi
-released=$(cut -d' ' -f1 /proc/uptime)
-hold_release 8
-
-if bg_wait 60 disable_a; then
-	ktap_print "disable-namespace completed $(since "$start" "$(cat /tmp/disable_a.end)")s after" \
-		"it started, $(since "$released" "$(cat /tmp/disable_a.end)")s after the release"
-	ktap_ok "A's disable-namespace completes once the reference is dropped"
-else
-	sed 's/^/# ndctl: /' /tmp/disable_a.out
-	[ -s /tmp/disable_a.rc ] || { ktap_print "still waiting 60s after the release"; stuck_tasks; }
-	ktap_fail "A's disable-namespace completes once the reference is dropped"
-fi
-
-# A's instance has the name of its namespace's region: ndctl list says which it is.
-if bounded 60 enable_a "$NDCTL" enable-namespace "$ns_a"; then
-	bounded "$quick" list_a "$NDCTL" list -n "$ns_a"
-	name_a=$(sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' /tmp/list_a.out | head -n 1)
-	if [ -n "$name_a" ] && wait_for 10 test -c "/dev/$name_a" &&
-		bounded "$quick" map_a /tests/bin/dax_mmap "/dev/$name_a" "$align" "$align"; then
-		ktap_ok "A's namespace enables again and its instance maps"
-	else
-		sed 's/^/# /' /tmp/list_a.out /tmp/map_a.out 2>/dev/null
-		ktap_fail "A's namespace enables again and its instance maps"
-	fi
-else
-	sed 's/^/# ndctl: /' /tmp/enable_a.out
-	ktap_fail "A's namespace enables again and its instance maps"
-fi
+phase daxctl
+phase ndctl
 
 # What got stuck above goes on once A's disable is done: let it end before the next test.
 for tag in attrs daxctl_list create_b disable_b enable_b; do
