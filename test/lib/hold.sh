@@ -3,7 +3,9 @@
 # (after lib/ktap.sh). A command that may get stuck in the kernel (uninterruptibly, where even
 # SIGKILL does not end it) is never waited for without a bound: its status arrives in a file
 # that is polled for, and a command that never writes it is reported, with every task in the D
-# state, and left behind.
+# state, and left behind. The shells that wait for them in the background write nothing to the
+# test's output: the runner reads it until every writer has gone, and a shell waiting for a
+# stuck task would hold it open for ever (pristine v7.2.8: a holder stuck after an oops).
 
 # bg_start TAG CMD...: run CMD in the background; its output goes to /tmp/TAG.out, and when it
 # returns, the uptime to /tmp/TAG.end, then its exit status to /tmp/TAG.rc.
@@ -16,7 +18,7 @@ bg_start() {
 		bg_rc=$?
 		cut -d' ' -f1 /proc/uptime >"/tmp/$bg_tag.end"
 		echo $bg_rc >"/tmp/$bg_tag.rc"
-	} &
+	} </dev/null >/dev/null 2>&1 &
 }
 
 # bg_wait SECS TAG: wait up to SECS seconds for the command of bg_start TAG to return; fails
@@ -71,7 +73,7 @@ hold_start() {
 		hs_rc=$?
 		cut -d' ' -f1 /proc/uptime >/tmp/hold.end
 		echo $hs_rc >/tmp/hold.rc
-	} &
+	} </dev/null >/dev/null 2>&1 &
 	exec 3>/tmp/hold.in
 	hold_open=1
 	if ! wait_for 60 grep -qs READY /tmp/hold.out; then
@@ -113,6 +115,13 @@ hold_release() {
 # since START [END]: seconds from uptime START to END (default: now), two decimals.
 since() {
 	awk -v a="$1" -v b="${2:-$(cut -d' ' -f1 /proc/uptime)}" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# after_release RELEASED ENDFILE: "N s after the release" or "N s before the release".
+after_release() {
+	awk -v r="$1" -v b="$(cat "$2")" 'BEGIN {
+		d = b - r
+		printf "%.2fs %s the release", d < 0 ? -d : d, d < 0 ? "before" : "after" }'
 }
 
 # bounded_enable_and_map SECS TAG NAME ALIGN: nd_enable_and_map NAME ALIGN (lib/nvdimm.sh) as a

@@ -49,7 +49,7 @@ released=$(cut -d' ' -f1 /proc/uptime)
 hold_release 8
 if bg_wait 60 disable_held; then
 	ktap_print "disable-device completed $(since "$start" "$(cat /tmp/disable_held.end)")s after it" \
-		"started, $(since "$released" "$(cat /tmp/disable_held.end)")s after the release"
+		"started, $(after_release "$released" /tmp/disable_held.end)"
 	ktap_ok "(A) the disable completes once the reference is dropped"
 else
 	sed 's/^/# daxctl: /' /tmp/disable_held.out

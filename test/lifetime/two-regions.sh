@@ -156,7 +156,7 @@ phase() {
 
 	if bg_wait 60 disable_a; then
 		ktap_print "$what completed $(since "$start" "$(cat /tmp/disable_a.end)")s after" \
-			"it started, $(since "$released" "$(cat /tmp/disable_a.end)")s after the release"
+			"it started, $(after_release "$released" /tmp/disable_a.end)"
 		ktap_ok "$ph: $what completes once the reference is dropped"
 	else
 		sed 's/^/# disable: /' /tmp/disable_a.out
