@@ -2,8 +2,9 @@
 # make honesty: every group of guest tests can fail. Builds the series plus
 # test/honesty/sabotage.patch as flavour "sabotage" (its own tree and build), then for each line
 # of test/honesty.list boots it with that breakage and only the tests that must catch it, and
-# requires each of them to fail ("not ok", not an expected failure).
-# Input: series, patches/, test/honesty/sabotage.patch, test/honesty.list.
+# requires each of them to fail ("not ok", not an expected failure). Then, for each line of
+# test/honesty-fixes.list, a fix with one prerequisite left undeclared must fail make fix-only.
+# Input: series, patches/, test/honesty/sabotage.patch, test/honesty.list, test/honesty-fixes.list.
 # Output: a table, one line per breakage; logs in $BUILD_DIR/sabotage/honesty/<name>/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -49,6 +50,29 @@ while read -r name bits env tests; do
 		bad=1
 	fi
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list")
+
+# Second part (test/honesty-fixes.list): a fix with one prerequisite left undeclared must fail
+# make fix-only, in a copy of patches/ whose changelog of the fix lacks that "# needs:" line.
+fixes_dir=$(flavour_dir honesty-fixes)
+while read -r fix subject; do
+	rm -rf "$fixes_dir/patches"
+	mkdir -p "$fixes_dir/patches"
+	cp "$TOP"/patches/*.patch "$fixes_dir/patches/"
+	found=("$fixes_dir/patches/$fix"-*.patch)
+	f=${found[0]}
+	[ -f "$f" ] || die "test/honesty-fixes.list: no patch $fix-*.patch"
+	NEEDS="Cc: stable@vger.kernel.org # needs: $subject" perl -ni -e 'print unless $_ eq "$ENV{NEEDS}\n"' "$f"
+	cmp -s "$f" "$TOP/patches/${f##*/}" && die "test/honesty-fixes.list: ${f##*/} does not declare '$subject'"
+	log=$fixes_dir/fix-$fix-$(printf '%s' "$subject" | tr -c 'A-Za-z0-9' '-' | cut -c1-40).log
+	say "fix $fix without its declared '$subject': make fix-only must fail"
+	if PATCH_DIR=$fixes_dir/patches FIX=$fix "$TOP/scripts/fix-only.sh" >"$log" 2>&1; then
+		results+=("fix $fix without '$subject': NOT CAUGHT, make fix-only passed (log: $log)")
+		bad=1
+	else
+		results+=("fix $fix without '$subject': make fix-only failed, as it must ($(grep -c '^not ok' "$dir/../fix-only/logs-$fix"/*/ktap.log 2>/dev/null | awk -F: '{ n += $2 } END { print n + 0 }') failed result(s); log: $log)")
+	fi
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/test/honesty-fixes.list")
+
 printf '%s\n' "${results[@]}"
 [ "$bad" -eq 0 ] || die "a breakage went unnoticed by a test that must catch it (logs: $dir/honesty/)"
 say "every breakage was caught"

@@ -1,11 +1,11 @@
 #!/bin/sh
 # shellcheck shell=dash
-# devdax/fork ALIGN [uffd]: fork a process with a faulted device-DAX mapping, plain and with a
+# devdax/fork ALIGN [uffd|uffd-release]: fork a process with a faulted device-DAX mapping, plain and with a
 # guard region in the VMA (which makes fork copy the page tables), then check that the kernel
 # said nothing and that the instance still disables promptly (no reference leaked or lost).
 # uffd: the VMA is registered with a userfaultfd instead (write-protect, UFFD_FEATURE_WP_ASYNC
 # and UFFD_FEATURE_EVENT_FORK: the child's VMA keeps VM_UFFD_WP and fork copies the page
-# tables); see dax_fork.c.
+# tables); uffd-release: no fork, the userfaultfd registered and closed; see dax_fork.c.
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh
