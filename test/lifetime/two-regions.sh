@@ -48,20 +48,25 @@ ktap_print "A: $region_a $ns_a $dev_a; B: $region_b $ns_b $dev_b; at $align"
 # resource, target_node, numa_node, modalias (no lock), its mappings' start, end and
 # page_offset (dax_region_rwsem, for write), and its region's id, size and align (no lock).
 # A static region, as an NVDIMM namespace's is, has no available_size, create, seed or delete.
-dir_b=$(readlink -f "/sys/bus/dax/devices/$name_b")
-attrs=
-for f in size align resource target_node numa_node modalias mapping*/start mapping*/end \
-	mapping*/page_offset ../dax_region/id ../dax_region/size ../dax_region/align \
-	../dax_region/available_size; do
-	# The mapping* globs expand in B's directory.
-	for p in "$dir_b"/$f; do
-		[ -f "$p" ] && attrs="$attrs $p"
+# collect_attrs: the list of B's attributes ($attrs, $nattrs) for B's instance $name_b, whose
+# directory changes when B's namespace is reconfigured.
+collect_attrs() {
+	dir_b=$(readlink -f "/sys/bus/dax/devices/$name_b")
+	attrs=
+	for f in size align resource target_node numa_node modalias mapping*/start mapping*/end \
+		mapping*/page_offset ../dax_region/id ../dax_region/size ../dax_region/align \
+		../dax_region/available_size; do
+		# The mapping* globs expand in B's directory.
+		for p in "$dir_b"/$f; do
+			[ -f "$p" ] && attrs="$attrs $p"
+		done
 	done
-done
-for f in size align resource mapping0/start ../dax_region/size ../dax_region/align; do
-	[ -f "$dir_b/$f" ] || ktap_bail "B's instance has no $f in $dir_b"
-done
-nattrs=$(echo "$attrs" | wc -w)
+	for f in size align resource mapping0/start ../dax_region/size ../dax_region/align; do
+		[ -f "$dir_b/$f" ] || ktap_bail "B's instance has no $f in $dir_b"
+	done
+	nattrs=$(echo "$attrs" | wc -w)
+}
+collect_attrs
 # read_attrs: read every attribute of B once (bounded): one "file:value" line each, each written
 # as soon as it is read (a killed grep would lose its buffered output).
 read_attrs() {
@@ -77,6 +82,7 @@ ktap_print "B's $nattrs attributes: $(sed "s|^$dir_b/||; s|:| |" /tmp/attrs.out 
 # release the page, and bring A back. Eight results.
 phase() {
 	ph=$1
+	collect_attrs
 	hold_start "$dev_a" get
 	start=$(cut -d' ' -f1 /proc/uptime)
 	if [ "$ph" = daxctl ]; then
