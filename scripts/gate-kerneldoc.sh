@@ -48,9 +48,10 @@ added_functions() {
 # documented FILE: the names that have a kernel-doc comment in FILE.
 documented() { sed -nE '/^\/\*\*[[:space:]]*$/{n;s/^ \* ([A-Za-z_][A-Za-z0-9_]*)(\(\))?[[:space:]]*[-:].*/\1/p}' "$1"; }
 # documented_in_c NAME: NAME has a kernel-doc comment in a .c file of $tree (the series' files).
+# (grep reads all its input: with -q it would stop early, and pipefail would see the SIGPIPE.)
 documented_in_c() {
 	local c
-	while IFS= read -r c; do documented "$c"; done < <(find "$tree" -name '*.c') | grep -qxF "$1"
+	while IFS= read -r c; do documented "$c"; done < <(find "$tree" -name '*.c') | grep -xF "$1" >/dev/null
 }
 # warnings FILE...: kernel-doc's warnings on FILEs of $tree, without line numbers, one per line.
 warnings() {
@@ -92,7 +93,7 @@ for p in "${patches[@]}"; do
 		case $f in arch/*) continue ;; esac
 		[ -f "$tree/$f" ] || continue
 		if [ -f "$pristine/$f" ] && grep -qE "(^|[^A-Za-z0-9_])$name\(" "$pristine/$f"; then continue; fi
-		documented "$tree/$f" | grep -qxF "$name" && continue
+		documented "$tree/$f" | grep -xF "$name" >/dev/null && continue
 		documented_in_c "$name" && continue
 		case $arch_hooks in *" $name "*) hooks+=("$name()"); continue ;; esac
 		say "$p: $f: $name() is new and has no kernel-doc comment"
