@@ -198,7 +198,7 @@ bench:
 # the posting's patches numbered [PATCH n/N] in build/mbox/NAME.mbox, as IDENTITY (default
 # conf/identity).
 mbox: git-am
-	@$(S)/mbox.sh
+	@POSTING="$(POSTING)" $(S)/mbox.sh
 
 # patches/ and series back from git: the commits on top of tag base in REPO (default
 # build/git-am/linux, as make git-am leaves it, then edited with git rebase -i, commit --amend, ...)
@@ -284,7 +284,8 @@ help:
 ##H                  posting "series"): build/mbox/NAME.mbox with a [PATCH 0/N] cover letter
 ##H                  (conf/cover-letter-NAME.txt; figures from the last make bench if it has
 ##H                  @NUMBERS@) and the posting's patches as [PATCH n/N], From/Signed-off-by
-##H                  IDENTITY="Name <addr>" (default conf/identity), each checked by gate-format
+##H                  IDENTITY="Name <addr>" (default conf/identity), each checked by gate-format;
+##H                  POSTING=NAME: that posting alone (make mbox POSTING=fixes needs no bench)
 ##H   export         patches/ and series from git: the commits on top of tag base in REPO=DIR
 ##H                  (default build/git-am/linux: make git-am, edit with git, make export);
 ##H                  git format-patch ([PATCH], numbered files), annotations and "## posting"

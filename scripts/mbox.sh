@@ -43,6 +43,11 @@ while read -r g p; do
 	last[$g]=$i
 	i=$((i + 1))
 done < <(series_postings "$SERIES")
+# POSTING=NAME: that posting alone (the fixes need no benchmark figures, the devmap one does).
+if [ -n "${POSTING:-}" ]; then
+	[ -n "${first[$POSTING]+x}" ] || die "POSTING=$POSTING: series has no such posting (it has: ${names[*]})"
+	names=("$POSTING")
+fi
 for g in "${names[@]}"; do
 	t=$COVER_DIR/cover-letter-$g.txt
 	[ -f "$t" ] || die "no cover letter for posting $g: write ${t#"$TOP"/} (the format of conf/cover-letter-*.txt)"
