@@ -50,7 +50,7 @@ needs() {
 
 fresh
 out=$("$fixes" 2>&1) || fail "the good series: $out"
-want=$(printf '%s\t%s\t%s\n' 0001-a.patch - 'a/uaf-1' 0003-c.patch 0001-a.patch,0002-b.patch 'b/fork,a/uaf-2' \
+want=$(printf '%s\t%s\t%s\n' 0001-a.patch - 'a/uaf-1' 0003-c.patch 0001-a.patch,0002-b.patch 'a/uaf-2,b/fork' \
 	0005-e.patch 0004-d.patch -)
 if [ "$out" = "$want" ]; then pass "the good series: three fixes, prerequisites in series order"; else
 	fail "the good series: expected"$'\n'"$want"$'\n'"got"$'\n'"$out"; fi
@@ -61,17 +61,39 @@ fresh; needs 0001-a.patch "$S3"
 expect_fail "a prerequisite after the fix" "0001-a.patch: .*needs: $S3': that is 0003-c.patch, which does not come before it" "$fixes"
 fresh; needs 0005-e.patch "$S3"
 expect_fail "not closed" "fix 0005-e.patch needs 0003-c.patch, which needs 0001-a.patch: add 'Cc: stable@vger.kernel.org # needs: $S1' to 0005-e.patch" "$fixes"
-fresh; sed -i 's|^0004-d.patch .*|0004-d.patch  # tests: c/new,b/fork|' "$SERIES"
-expect_fail "a claimed test that needs an undeclared patch" "fix 0003-c.patch's test b/fork also needs 0004-d.patch, which 0003-c.patch does not declare" "$fixes"
+# A fix's test also claimed by an earlier patch that is not a fix, and not declared: the fix needs
+# it, and says nothing.
+fresh; sed -i 's|^0002-b.patch$|0002-b.patch  # tests: c/new|' "$SERIES"
+sed -i 's|^0005-e.patch$|0005-e.patch  # tests: c/new|' "$SERIES"
+expect_fail "a claimed test that needs an undeclared earlier patch" "fix 0005-e.patch's test c/new also needs 0002-b.patch, which 0005-e.patch does not declare" "$fixes"
 expect_ok "... not checked with FIXES_TESTS=0 (make fix-only asks expectations.sh)" env FIXES_TESTS=0 "$fixes"
+# A fix's test also claimed by a later patch: it tests the two together, with the whole series;
+# it is not among the fix's own tests.
+fresh; sed -i 's|^0004-d.patch .*|0004-d.patch  # tests: c/new,b/fork|' "$SERIES"
+out=$("$fixes" 2>&1) || fail "a test also claimed by a later patch: $out"
+if grep -q $'^0003-c.patch\t.*\ta/uaf-2$' <<<"$out"; then
+	pass "a test also claimed by a later patch is not the fix's own (b/fork: with the whole series)"
+else
+	fail "a test also claimed by a later patch: expected 0003-c.patch's own tests to be a/uaf-2 alone, got"$'\n'"$out"
+fi
 fresh; sed -i 's|^0002-b.patch$|0002-b.patch  # tests: a/uaf-2|' "$SERIES"
 expect_ok "a test claimed by the fix and a declared prerequisite" "$fixes"
+# A test claimed by two fixes where neither declares the other tests them together: the whole
+# series runs it, neither fix alone. (Here the later one declares the earlier: its own test.)
 fresh; sed -i 's|^0003-c.patch .*|0003-c.patch  # tests: a/uaf-1|' "$SERIES"
-expect_fail "a test claimed by two fixes: the earlier cannot declare the later" \
-	"fix 0001-a.patch's test a/uaf-1 also needs 0003-c.patch, which 0001-a.patch does not declare" "$fixes"
-out=$("$fixes" 2>&1) || true
-if grep -q "fix 0003-c.patch's" <<<"$out"; then fail "... and the later one, which declares the earlier, is blamed too"; else
-	pass "... and the later one, which declares the earlier, is not blamed"; fi
+out=$("$fixes" 2>&1) || fail "a test claimed by two fixes: $out"
+if grep -q $'^0001-a.patch\t-\t-$' <<<"$out" && grep -q $'^0003-c.patch\t.*\ta/uaf-1$' <<<"$out"; then
+	pass "a test claimed by two fixes: the later one, which declares the earlier, owns it; the earlier does not"
+else
+	fail "a test claimed by two fixes: got"$'\n'"$out"
+fi
+fresh; sed -i 's|^0005-e.patch$|0005-e.patch  # tests: a/uaf-1|' "$SERIES"
+out=$("$fixes" 2>&1) || fail "a test claimed by two independent fixes: $out"
+if grep -q $'^0001-a.patch\t-\t-$' <<<"$out" && grep -q $'^0005-e.patch\t[^\t]*\t-$' <<<"$out"; then
+	pass "a test claimed by two independent fixes is neither's own (it runs with the whole series)"
+else
+	fail "a test claimed by two independent fixes: got"$'\n'"$out"
+fi
 fresh; sed -i 's|^0001-a.patch .*|0001-a.patch  # stable tests: a/uaf-1|' "$SERIES"
 expect_fail "the old '# stable' marker" "series: 0001-a.patch: the '# stable' marker is gone" "$fixes"
 fresh; ht_mkpatch "$PATCH_DIR/0004-d.patch" "[PATCH] $S2"
