@@ -29,7 +29,12 @@ ktap_check() {
 # ktap_dmesg_mark: remember where the kernel log ends. ktap_dmesg_clean NAME: one subtest that
 # passes when the kernel has logged no warning, oops, bad-page or bad-page-table report since
 # the mark.
-ktap_dmesg_mark() { ktap_log_start=$(dmesg | wc -l); }
+# The mark also re-arms the kernel's WARN_ONCE()s (debugfs clear_warn_once), so that a warning the
+# test causes is printed even when an earlier test of the same boot caused it first.
+ktap_dmesg_mark() {
+	[ ! -w /sys/kernel/debug/clear_warn_once ] || echo 1 >/sys/kernel/debug/clear_warn_once
+	ktap_log_start=$(dmesg | wc -l)
+}
 ktap_dmesg_clean() {
 	splats=$(dmesg | tail -n +"$((ktap_log_start + 1))" |
 		grep -E 'BUG|WARNING|Oops|bad page|bad p(gd|4d|ud|md)|refcount' || true)
