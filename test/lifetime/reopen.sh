@@ -2,10 +2,10 @@
 # shellcheck shell=dash
 # lifetime/reopen ALIGN: a file of a device-DAX instance opened before a disable and closed after
 # the instance is enabled again must leave the new binding's character device alone: the
-# instance opens and maps afterwards, and disables again without a splat. On pristine v7.2.8 the
-# re-enable runs cdev_init() on the cdev the old file still holds, so the old file's close drops
-# the new binding's only reference: the next open gets ENXIO, and the next disable a
-# "refcount_t: underflow" warning (xfail-pristine).
+# instance opens and maps afterwards, and disables again without a splat. On v7.2.8 the re-enable
+# runs cdev_init() on the cdev the old file still holds, which by reading the code should break
+# the next open (ENXIO) and the next disable ("refcount_t: underflow"); pristine v7.2.8 passes
+# this test all the same, so it is of kind "both", a regression test for fixes patch 10.
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh
