@@ -16,9 +16,12 @@
  *   - /proc/self/smaps reports KernelPageSize = ALIGN for the mapping.
  *
  * Refused faults, each in a child that must die of SIGBUS, with exactly one SIGBUS event, at
- * ALIGN's order and with its reason, beside fallbacks of larger levels: a mapping beyond the end
- * of the instance ("offset beyond the instance"), and for 2M and 1G a pte fault forced with
- * MADV_NOHUGEPAGE ("fault smaller than the alignment").
+ * the refusing level's order and with its reason, beside fallbacks of larger levels: a mapping
+ * beyond the end of the instance ("offset beyond the instance", at ALIGN's order), and for 2M and
+ * 1G a mapping moved by mremap() to an address 4 KiB off the alignment, where no leaf of the
+ * instance's size fits ("leaf outside the vma" fallbacks, then "fault smaller than the
+ * alignment" at the next level down: pte for 2M, pmd for 1G). THP policy cannot force a small
+ * fault: MADV_NOHUGEPAGE does not apply to device-DAX.
  *
  * Prints KTAP; exits 0 when every subtest passed.
  */
@@ -153,10 +156,12 @@ static unsigned long kernel_page_size(const char *p)
 }
 
 /*
- * In a child: map @len at @off (with MADV_NOHUGEPAGE if @nohuge) and write to it. Returns 1 if
- * the child died of SIGBUS.
+ * In a child: map @len at @off and write to it; with @misalign, after moving the mapping with
+ * mremap() to an address @misalign bytes past an aligned one. Returns 1 if the child died of
+ * SIGBUS.
  */
-static int child_sigbus(const char *devpath, unsigned long len, unsigned long off, int nohuge)
+static int child_sigbus(const char *devpath, unsigned long len, unsigned long off,
+			unsigned long misalign)
 {
 	int status;
 	pid_t pid = fork();
@@ -167,8 +172,17 @@ static int child_sigbus(const char *devpath, unsigned long len, unsigned long of
 
 		if (!p)
 			_exit(2);
-		if (nohuge && madvise(p, len, MADV_NOHUGEPAGE))
-			_exit(3);
+		if (misalign) {
+			char *to = mmap(NULL, 2 * len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+					-1, 0);
+
+			if (to == MAP_FAILED)
+				_exit(3);
+			to = (char *)(((unsigned long)to + len - 1) & ~(len - 1)) + misalign;
+			p = mremap(p, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+			if (p == MAP_FAILED)
+				_exit(3);
+		}
 		WRITE_ONCE(*(u64 *)p, 1);
 		_exit(0);
 	}
@@ -187,8 +201,12 @@ static int larger_fallback(const struct event *e)
 	       !strcmp(e->reason, "fault larger than the alignment");
 }
 
-/* Subtest: one SIGBUS event, at @order, with @reason; the others fallbacks of larger levels. */
-static void expect_refusal(int n, unsigned int order, const char *reason, const char *what)
+/*
+ * Subtest: one SIGBUS event, at @order, with @reason; the others fallbacks of larger levels, or
+ * with @misaligned, of levels whose leaf does not fit the mapping.
+ */
+static void expect_refusal(int n, unsigned int order, const char *reason, int misaligned,
+			   const char *what)
 {
 	int i, sigbus = 0, other = 0, ok;
 
@@ -196,7 +214,9 @@ static void expect_refusal(int n, unsigned int order, const char *reason, const 
 		if (ev[i].order == order && !strcmp(ev[i].reason, reason) &&
 		    !strcmp(ev[i].result, "SIGBUS"))
 			sigbus++;
-		else if (!larger_fallback(&ev[i]))
+		else if (!larger_fallback(&ev[i]) &&
+			 !(misaligned && ev[i].order > order && !strcmp(ev[i].result, "FALLBACK") &&
+			   !strcmp(ev[i].reason, "leaf outside the vma")))
 			other++;
 	}
 	ok = sigbus == 1 && !other;
@@ -293,19 +313,20 @@ int main(int argc, char **argv)
 	if (!i)
 		ktap_result(0, "a fault beyond the instance: SIGBUS, with its reason");
 	else
-		expect_refusal(n, order, "offset beyond the instance",
+		expect_refusal(n, order, "offset beyond the instance", 0,
 			       "a fault beyond the instance: SIGBUS, with its reason");
 
 	if (align != PAGE) {
-		const char *what = "a pte fault (MADV_NOHUGEPAGE): SIGBUS, with its reason";
+		const char *what = "a mapping moved off the alignment: SIGBUS, with its reason";
 
 		trace_start();
-		i = child_sigbus(argv[1], align, 0, 1);
+		i = child_sigbus(argv[1], align, 0, PAGE);
 		n = trace_read();
 		if (!i)
 			ktap_result(0, what);
 		else
-			expect_refusal(n, 0, "fault smaller than the alignment", what);
+			expect_refusal(n, align == SZ_1G ? order_of(SZ_2M) : 0,
+				       "fault smaller than the alignment", 1, what);
 	}
 	close(fd);
 	return ktap_exit();

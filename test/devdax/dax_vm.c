@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dax_vm DEV ALIGN [mremap|protnone]: the VM operations a device-DAX mapping must survive, at
- * ALIGN (with "mremap" or "protnone", only that test, the mapping unmapped afterwards).
+ * dax_vm DEV ALIGN [mremap|protnone|nohuge]: the VM operations a device-DAX mapping must survive,
+ * at ALIGN (with "mremap" or "protnone", only that test, the mapping unmapped afterwards; "nohuge"
+ * runs the THP-policy tests below instead).
  *
  *   - mprotect() of a whole aligned unit to read-only: it reads, a write faults (SIGSEGV in
  *     a child), and it writes again after mprotect() back to read-write;
@@ -19,6 +20,16 @@
  *     the data is checked: the mapping has to fault back in;
  *   - /proc/self/smaps: the mapping is listed with KernelPageSize equal to ALIGN.
  *
+ * "nohuge", each in a child of its own (a new mm): THP policy does not apply to device-DAX,
+ * whose instance maps only at ALIGN. The mapping must fault in under
+ * MADV_NOHUGEPAGE and under prctl(PR_SET_THP_DISABLE); and a fault taken under
+ * MADV_NOHUGEPAGE must leave nothing behind that keeps the mapping from working after
+ * MADV_HUGEPAGE, for loads, stores and get_user_pages() (/proc/self/mem). (A fault smaller than
+ * ALIGN is refused with SIGBUS, so a mapping that works was mapped at ALIGN; the number of
+ * faults is printed, not checked.) v7.2.8 refuses every
+ * fault of a 2M or 1G instance under either (SIGBUS); and at 1G the refused fault has already
+ * put a pmd table under the pud, so that the unit stays unusable after MADV_HUGEPAGE too.
+ *
  * Whether the kernel warned while doing this is the caller's check (dmesg). Prints KTAP;
  * exits 0 when every subtest passed.
  */
@@ -29,7 +40,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <setjmp.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -300,13 +314,139 @@ static int test_smaps(char *p)
 	return 0;
 }
 
+/* Minor faults of this process so far. */
+static long minflt(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? -1 : ru.ru_minflt;
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(sigbus_jmp, 1);
+}
+
+/* Store to @p; 0 if it worked, 1 if it raised SIGBUS. */
+static int store_sigbus(char *p, u32 val)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	int bus = 0;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(sigbus_jmp, 1))
+		bus = 1;
+	else
+		WRITE_ONCE(*(u32 *)p, val);
+	sigaction(SIGBUS, &old, NULL);
+	return bus;
+}
+
+enum nohuge_how { NOHUGE_MADVISE, NOHUGE_PRCTL, NOHUGE_UNDO };
+
+/*
+ * In a child: map the device (after prctl(PR_SET_THP_DISABLE) for NOHUGE_PRCTL), apply
+ * MADV_NOHUGEPAGE (not for NOHUGE_PRCTL), and fill the whole mapping. For NOHUGE_UNDO, only one
+ * store under MADV_NOHUGEPAGE, then MADV_HUGEPAGE, then the fill and a read and a write through
+ * /proc/self/mem. Returns 0 if the child says all worked.
+ */
+static int nohuge_child(enum nohuge_how how)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		char buf[64];
+		long before;
+		char *q;
+		int fd;
+
+		if (how == NOHUGE_PRCTL && prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0)) {
+			ktap_print("prctl(PR_SET_THP_DISABLE): %s", strerror(errno));
+			_exit(2);
+		}
+		q = map_dax(NULL, 0);
+		if (!q)
+			_exit(2);
+		if (how != NOHUGE_PRCTL && madvise(q, len, MADV_NOHUGEPAGE)) {
+			ktap_print("MADV_NOHUGEPAGE: %s", strerror(errno));
+			_exit(2);
+		}
+		if (how == NOHUGE_UNDO) {
+			if (store_sigbus(q, 1))
+				ktap_print("the store under MADV_NOHUGEPAGE got SIGBUS");
+			if (madvise(q, len, MADV_HUGEPAGE)) {
+				ktap_print("MADV_HUGEPAGE: %s", strerror(errno));
+				_exit(2);
+			}
+			if (store_sigbus(q, 2)) {
+				ktap_print("after MADV_HUGEPAGE, the store got SIGBUS again");
+				_exit(1);
+			}
+			/* The unit may be mapped already: count the faults of the others. */
+			fill(q, 0, align, 9);
+		}
+		before = minflt();
+		if (how == NOHUGE_UNDO)
+			fill(q + align, align, len - align, 9);
+		else
+			fill(q, 0, len, 9);
+		/* Informational: the refusal of smaller faults is what the test relies on. */
+		ktap_print("%ld faults for %lu units", minflt() - before,
+			   (len - (how == NOHUGE_UNDO ? align : 0)) / align);
+		if (check(q, 0, len, 9, "the mapping"))
+			_exit(1);
+		if (how != NOHUGE_UNDO)
+			_exit(0);
+		fd = open("/proc/self/mem", O_RDWR);
+		if (fd < 0 || pread(fd, buf, sizeof(buf), (off_t)(unsigned long)q) != sizeof(buf) ||
+		    check(buf, 0, sizeof(buf), 9, "read through /proc/self/mem")) {
+			ktap_print("get_user_pages() on that unit failed");
+			_exit(1);
+		}
+		fill(buf, 0, sizeof(buf), 10);
+		if (pwrite(fd, buf, sizeof(buf), (off_t)(unsigned long)q) != sizeof(buf) ||
+		    check(q, 0, sizeof(buf), 10, "written through /proc/self/mem")) {
+			ktap_print("a write through /proc/self/mem to that unit failed");
+			_exit(1);
+		}
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFSIGNALED(status)) {
+		ktap_print("the child was killed by signal %d%s", WTERMSIG(status),
+			   WTERMSIG(status) == SIGBUS ? " (SIGBUS: the fault was refused)" : "");
+		return -1;
+	}
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -1;
+}
+
+static int test_nohuge(void)
+{
+	ktap_plan(3);
+	ktap_result(!nohuge_child(NOHUGE_MADVISE),
+		    "MADV_NOHUGEPAGE: every unit faults in and keeps its data");
+	ktap_result(!nohuge_child(NOHUGE_PRCTL),
+		    "PR_SET_THP_DISABLE: every unit faults in and keeps its data");
+	ktap_result(!nohuge_child(NOHUGE_UNDO),
+		    "a fault under MADV_NOHUGEPAGE, then MADV_HUGEPAGE: stores and GUP work");
+	return ktap_exit();
+}
+
 int main(int argc, char **argv)
 {
 	const char *only = argc == 4 ? argv[3] : NULL;
 	char *p;
 
-	if (argc != 3 && !(only && (!strcmp(only, "mremap") || !strcmp(only, "protnone"))))
-		ktap_bail("usage: dax_vm DEV ALIGN [mremap|protnone]");
+	if (argc != 3 && !(only && (!strcmp(only, "mremap") || !strcmp(only, "protnone") ||
+				    !strcmp(only, "nohuge"))))
+		ktap_bail("usage: dax_vm DEV ALIGN [mremap|protnone|nohuge]");
 	align = parse_size(argv[2]);
 	if (!align)
 		ktap_bail("bad ALIGN");
@@ -315,6 +455,10 @@ int main(int argc, char **argv)
 	if (dax_fd < 0)
 		ktap_bail("cannot open the dax device");
 
+	if (only && !strcmp(only, "nohuge")) {
+		ktap_print("%s: THP policy on %lu bytes at align %lu", argv[1], len, align);
+		return test_nohuge();
+	}
 	ktap_plan(only ? 1 : 6);
 	p = map_dax(NULL, 0);
 	if (!p)

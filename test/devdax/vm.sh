@@ -1,6 +1,7 @@
 #!/bin/sh
 # shellcheck shell=dash
-# devdax/vm ALIGN [mremap|protnone]: mprotect, mremap, /proc/self/mem, pagemap and smaps on a
+# devdax/vm ALIGN [mremap|protnone|nohuge]: mprotect, mremap, /proc/self/mem, pagemap and smaps
+# on a
 # device-DAX mapping at ALIGN (dax_vm; with a second argument only that test), then check that
 # the kernel said nothing (no bad page map report, no WARN).
 # shellcheck source=../lib/ktap.sh

@@ -15,7 +15,8 @@
  *
  * Every operation's outcome must be one the kernel documents for it: success, or an errno or
  * signal from the list that operation allows (for example EINVAL for an unaligned munmap,
- * SIGBUS for a pte fault of a huge instance after MADV_NOHUGEPAGE, SIGSEGV after PROT_NONE). A
+ * SIGBUS beyond the end of the instance, SIGSEGV after PROT_NONE; MADV_NOHUGEPAGE changes
+ * nothing, as THP policy does not apply to device-DAX). A
  * word read back must be what was last written to that offset of the instance, through any
  * mapping. Anything else ends the run, as a failure, naming the operation number, the seed and
  * the operation. The kernel log is checked by the caller.
@@ -73,8 +74,6 @@ struct slot {
 	unsigned long len;
 	unsigned long off;	/* file offset of addr */
 	int prot;
-	int nohuge;		/* MADV_NOHUGEPAGE: faults smaller than a huge ALIGN get SIGBUS */
-	int stuck;		/* see stuck_if_small() */
 };
 
 static struct slot slot[SLOTS];
@@ -170,18 +169,6 @@ static u64 *shadow_of(unsigned long off)
 	return off % PAGE == 0 && i < WORDS ? &shadow[i] : NULL;
 }
 
-/*
- * A fault under MADV_NOHUGEPAGE on a 1G instance allocates a pmd table under the pud before the
- * pte fault is refused, and the table stays: the pud fault is never tried again there, so that
- * leaf gets SIGBUS (and get_user_pages() EFAULT) until it is unmapped, MADV_HUGEPAGE or not.
- * v7.2.8 does the same, with or without the series. The mapping is marked, conservatively whole.
- */
-static void stuck_if_small(struct slot *s)
-{
-	if (s->nohuge && align >= 0x40000000UL)
-		s->stuck = 1;
-}
-
 /* A signal an access to @s may get: SIGSEGV without the permission, SIGBUS beyond the end. */
 static int access_ok_signal(struct slot *s, const char *p, int sig, int write)
 {
@@ -190,7 +177,7 @@ static int access_ok_signal(struct slot *s, const char *p, int sig, int write)
 	if (sig == SIGSEGV)
 		return !(s->prot & (write ? PROT_WRITE : PROT_READ));
 	if (sig == SIGBUS)
-		return off >= size || (s->nohuge && align > PAGE) || s->stuck;
+		return off >= size;
 	return 0;
 }
 
@@ -210,7 +197,6 @@ static void op_access(int write)
 	sh = shadow_of(off);
 	snprintf(what, sizeof(what), "%s at offset %#lx (mapping %p+%#lx, prot %d)",
 		 write ? "write" : "read", off, s->addr, s->len, s->prot);
-	stuck_if_small(s);
 	sig = try_access(p, write, &v);
 	if (sig) {
 		if (!access_ok_signal(s, p, sig, write))
@@ -274,7 +260,7 @@ static void op_mmap(void)
 	}
 	if (expect_einval)
 		fail("mapped, expected EINVAL");
-	*s = (struct slot){ p, len, off, PROT_READ | PROT_WRITE, 0, 0 };
+	*s = (struct slot){ p, len, off, PROT_READ | PROT_WRITE };
 }
 
 static void op_munmap(void)
@@ -364,8 +350,6 @@ static void op_madvise(void)
 	if (!s->addr)
 		return;
 	snprintf(what, sizeof(what), "madvise %p+%#lx %d", s->addr, s->len, a);
-	if (a == MADV_POPULATE_READ || a == MADV_POPULATE_WRITE)
-		stuck_if_small(s);
 	if (madvise(s->addr, s->len, a)) {
 		/* Populating needs the permission, and a fault the instance can serve. */
 		if (!((a == MADV_POPULATE_READ || a == MADV_POPULATE_WRITE) &&
@@ -374,10 +358,6 @@ static void op_madvise(void)
 			fail("%s", strerror(errno));
 		return;
 	}
-	if (a == MADV_NOHUGEPAGE)
-		s->nohuge = 1;
-	else if (a == MADV_HUGEPAGE)
-		s->nohuge = 0;
 }
 
 /* The child reads the tracked words of every readable mapping and exits 0 if they match. */
@@ -396,7 +376,7 @@ static void op_fork(void)
 			struct slot *s = &slot[i];
 			unsigned long pg;
 
-			if (!s->addr || !(s->prot & PROT_READ) || s->nohuge || s->stuck)
+			if (!s->addr || !(s->prot & PROT_READ))
 				continue;
 			for (pg = 0; pg < s->len / PAGE; pg += s->len / PAGE / 4 + 1) {
 				u64 *sh = shadow_of(s->off + pg * PAGE);
@@ -437,7 +417,7 @@ static void op_vmsplice(void)
 	u64 buf[PAGE / 8], *sh;
 	int fds[2];
 
-	if (!s->addr || !(s->prot & PROT_READ) || s->nohuge || s->stuck)
+	if (!s->addr || !(s->prot & PROT_READ))
 		return;
 	pg = pick(s->len / PAGE);
 	if (s->off + pg * PAGE >= size)
@@ -463,7 +443,7 @@ static void op_dio(void)
 	ssize_t n;
 	int fd;
 
-	if (!blkpath || !s->addr || !(s->prot & PROT_WRITE) || s->nohuge || s->stuck)
+	if (!blkpath || !s->addr || !(s->prot & PROT_WRITE))
 		return;
 	pg = pick(s->len / PAGE);
 	if (s->off + pg * PAGE >= size)
@@ -483,7 +463,7 @@ static void op_dio(void)
 
 static int holdable(const struct slot *s)
 {
-	return s->addr && (s->prot & PROT_READ) && !s->nohuge && !s->stuck && s->off < size;
+	return s->addr && (s->prot & PROT_READ) && s->off < size;
 }
 
 /*
