@@ -5,7 +5,7 @@
 # instance opens and maps afterwards, and disables again without a splat. On v7.2.8 the re-enable
 # runs cdev_init() on the cdev the old file still holds, which by reading the code should break
 # the next open (ENXIO) and the next disable ("refcount_t: underflow"); pristine v7.2.8 passes
-# this test all the same, so it is of kind "both", a regression test for fixes patch 10.
+# this test all the same, so it is of kind "both", a regression test for fixes patch 11.
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh
