@@ -3,9 +3,12 @@
 # lifetime/reopen ALIGN: a file of a device-DAX instance opened before a disable and closed after
 # the instance is enabled again must leave the new binding's character device alone: the
 # instance opens and maps afterwards, and disables again without a splat. On v7.2.8 the re-enable
-# runs cdev_init() on the cdev the old file still holds, which by reading the code should break
-# the next open (ENXIO) and the next disable ("refcount_t: underflow"); pristine v7.2.8 passes
-# this test all the same, so it is of kind "both", a regression test for fixes patch 11.
+# runs cdev_init() on the cdev the old file still holds, and the old file's close then drops the
+# new binding's reference: the next open gets ENXIO, and the next disable's cdev_del() puts the
+# count below zero ("refcount_t: underflow").
+# No other process may hold the old file: busybox's timeout leaves a watcher process behind for
+# up to a second, which inherits open descriptors (an earlier version of this test let it hold
+# the file past the checks, and passed on v7.2.8).
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh
@@ -20,7 +23,7 @@ ktap_print "$dev at $align"
 
 # The old file: fd 4 of this shell, open across the disable and the enable.
 exec 4<"$dev"
-if timeout -s KILL 30 "$DAXCTL" disable-device "$name" >/tmp/disable.out 2>&1; then
+if timeout -s KILL 30 "$DAXCTL" disable-device "$name" 4<&- >/tmp/disable.out 2>&1; then
 	ktap_ok "the instance disables with a file open"
 else
 	sed 's/^/# daxctl: /' /tmp/disable.out
