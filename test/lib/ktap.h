@@ -13,10 +13,11 @@
 
 #define KTAP_SKIP 4
 
-static int ktap_nr, ktap_failed, ktap_passed, ktap_skipped;
+static int ktap_nr, ktap_failed, ktap_passed, ktap_skipped, ktap_planned = -1;
 
 static inline void ktap_plan(int n)
 {
+	ktap_planned = n;
 	printf("KTAP version 1\n1..%d\n", n);
 	fflush(stdout);
 }
@@ -60,8 +61,13 @@ static inline void ktap_bail(const char *why)
 	exit(1);
 }
 
+/* 0: every planned subtest passed; KTAP_SKIP: none ran, some skipped; 1: anything else. */
 static inline int ktap_exit(void)
 {
+	if (ktap_planned >= 0 && ktap_nr != ktap_planned) {
+		ktap_print("planned %d subtests, %d reported", ktap_planned, ktap_nr);
+		return 1;
+	}
 	if (ktap_failed)
 		return 1;
 	if (!ktap_passed && ktap_skipped)

@@ -3,16 +3,17 @@
 # A test sources this, calls ktap_plan N, then ktap_ok/ktap_fail/ktap_skip per subtest, and
 # ends with ktap_exit.
 
-ktap_nr=0 ktap_failed=0 ktap_passed=0 ktap_skipped=0
+ktap_nr=0 ktap_failed=0 ktap_passed=0 ktap_skipped=0 ktap_planned=
 
-ktap_plan() { echo "KTAP version 1"; echo "1..$1"; }
+ktap_plan() { ktap_planned=$1; echo "KTAP version 1"; echo "1..$1"; }
 ktap_print() { echo "# $*"; }
 ktap_ok() { ktap_nr=$((ktap_nr + 1)) ktap_passed=$((ktap_passed + 1)); echo "ok $ktap_nr $*"; }
 ktap_fail() { ktap_nr=$((ktap_nr + 1)) ktap_failed=$((ktap_failed + 1)); echo "not ok $ktap_nr $*"; }
 ktap_skip() { ktap_nr=$((ktap_nr + 1)) ktap_skipped=$((ktap_skipped + 1)); echo "ok $ktap_nr $1 # SKIP $2"; }
 # ktap_xfail NAME WHY: a check known to fail, for the reason WHY (a documented limitation); it
-# neither passes nor fails the test. Use it only with the check itself run and its failure seen.
-ktap_xfail() { ktap_nr=$((ktap_nr + 1)); echo "not ok $ktap_nr $1 # XFAIL $2"; }
+# neither passes nor fails the test ("ok ... # XFAIL", as kselftest's ktap_test_xfail writes it).
+# Use it only with the check itself run and its failure seen.
+ktap_xfail() { ktap_nr=$((ktap_nr + 1)); echo "ok $ktap_nr $1 # XFAIL $2"; }
 # ktap_check NAME CMD...: one subtest that passes when CMD succeeds (its output is shown).
 ktap_check() {
 	name=$1
@@ -47,6 +48,10 @@ ktap_dmesg_clean() {
 }
 ktap_bail() { echo "Bail out! $*"; exit 1; }
 ktap_exit() {
+	if [ -n "$ktap_planned" ] && [ "$ktap_nr" -ne "$ktap_planned" ]; then
+		echo "# planned $ktap_planned subtests, $ktap_nr reported"
+		exit 1
+	fi
 	[ "$ktap_failed" -gt 0 ] && exit 1
 	[ "$ktap_passed" -eq 0 ] && [ "$ktap_skipped" -gt 0 ] && exit 4
 	exit 0
