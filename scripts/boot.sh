@@ -8,8 +8,8 @@
 # BOOT_TIMEOUT (s), ACCEL; for the benchmarks (scripts/bench.sh): GUEST_PARAMS (more kernel
 # parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the DIMMs' memory up
 # front), LOGS (where the logs go).
-# Output: $LOGS (default $BUILD_DIR/<flavour>/logs, logs-LIST for another list)/console.log (the kernel log) and ktap.log
-# (the results).
+# Output: $LOGS (default $BUILD_DIR/<flavour>/logs, logs-LIST for another list)/console.log (the kernel log), ktap.log
+# (the results) and qemu.cmd (the QEMU command line, shell-quoted, to rerun the boot by hand).
 # Fails when QEMU fails or the guest does not power off within BOOT_TIMEOUT.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -70,19 +70,28 @@ ktap=$logs/ktap.log
 : >"$ktap"
 say "booting $FLAVOUR for test/$LIST.list ($accel, timeout ${BOOT_TIMEOUT}s); kernel log: ${console#"$TOP"/}"
 start=$(date +%s)
-# Results as they come: the top-level KTAP lines, and a failed test's own lines under it (on
+# Results as they come, "[N/TOTAL] ok NAME 8.1 s": the top-level KTAP lines with the test's time
+# (from the runner's "# NAME: exit RC after Ss"), and a failed test's own lines under it (on
 # standard output, where CI logs look first; verdict.sh repeats them).
 show_results() {
-	local line out=""
+	local line out="" total="?" secs="" status n rest name dir
 	while IFS= read -r line; do
 		line=${line%$'\r'}
 		case $line in
+		"1.."[0-9]*) total=${line#1..} ;;
+		"# "*": exit "*" after "*s) secs=${line##* after }; secs=${secs%s} ;;
 		"ok "[0-9]* | "not ok "[0-9]*)
-			echo "  $line"
-			case $line in
-			"not ok "*) printf '%s' "$out" ;;
-			esac
-			out="" ;;
+			status=ok
+			[ "${line#not }" = "$line" ] || status="not ok"
+			rest=${line#"$status "}
+			n=${rest%% *}
+			rest=${rest#* }
+			name=${rest%% # *}
+			dir=""
+			[ "$name" = "$rest" ] || dir=" # ${rest#* # }"
+			echo "  [$n/$total] $status $name${secs:+ $secs s}$dir"
+			[ "$status" = ok ] || printf '%s' "$out"
+			out="" secs="" ;;
 		*) out+="    | $line"$'\n' ;;
 		esac
 	done
@@ -91,12 +100,16 @@ tail --pid=$$ -n +1 -F "$ktap" 2>/dev/null | show_results &
 progress=$!
 trap 'kill $progress 2>/dev/null || true' EXIT
 rc=0
-timeout -k 10 "$BOOT_TIMEOUT" qemu-system-x86_64 \
-	-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS" \
-	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}" \
-	-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
-	-display none -monitor none -serial "file:$console" -serial "file:$ktap" \
-	-no-reboot -nic none "${qemu_args[@]}" </dev/null >"$logs/qemu.log" 2>&1 &
+qemu_cmd=(qemu-system-x86_64
+	-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS"
+	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}"
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	-display none -monitor none -serial "file:$console" -serial "file:$ktap"
+	-no-reboot -nic none "${qemu_args[@]}")
+# The command as run, to rerun by hand (the kernel command line is its -append).
+printf '%q ' "${qemu_cmd[@]}" >"$logs/qemu.cmd"
+echo >>"$logs/qemu.cmd"
+timeout -k 10 "$BOOT_TIMEOUT" "${qemu_cmd[@]}" </dev/null >"$logs/qemu.log" 2>&1 &
 qemu=$!
 # Once the runner is done the guest powers off; a kernel that cannot (a task stuck after an
 # expected oops on pristine) is stopped 20 s later (init gives sync 10 s), and the run counts as

@@ -96,6 +96,11 @@ else
 	problem "no kernel log at $console"
 fi
 
+# The slowest five (on standard error: the last line of standard output is the verdict).
+slowest=$(tr -d '\r' <"$ktap" | sed -nE 's/^# ([^ ]+): exit [0-9]+ after ([0-9.]+)s$/\2 \1/p' |
+	sort -rn | head -n 5 | awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1 }')
+[ -z "$slowest" ] || echo "slowest: $slowest" >&2
+
 line="$passed passed, $failed failed, $skipped skipped"
 [ "$xfail" -gt 0 ] && line+=", $xfail expected failures"
 [ "$LIST" = tests ] || line+=", test/$LIST.list"

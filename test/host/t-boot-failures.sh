@@ -42,15 +42,21 @@ else
 	fail "no runner message in: $out"
 fi
 
-# A failed test's own lines are shown under its result as the results stream in.
+# A failed test's own lines are shown under its result as the results stream in, each result
+# with its place in the plan and its time; and the QEMU command line is kept.
 init='/bin/busybox mount -t devtmpfs dev /dev
-printf "KTAP version 1\\n1..2\\nok 1 a\\n    # expected 7, got 8\\nnot ok 2 b\\n# harness: done\\n" >/dev/ttyS1
+printf "KTAP version 1\\n1..2\\n# a: exit 0 after 1.5s\\nok 1 a\\n    # expected 7, got 8\\nnot ok 2 b\\n# harness: done\\n" >/dev/ttyS1
 /bin/busybox poweroff -f'
 out=$(INITRD=$(mkinitrd "$init") BOOT_TIMEOUT=120 "$HT_TOP/scripts/boot.sh" 2>&1 || true)
-if grep -A1 -x '  not ok 2 b' <<<"$out" | grep -q '| *# expected 7, got 8'; then
-	pass "a failed test's output streams under its result"
+if grep -qx '  \[1/2\] ok a 1.5 s' <<<"$out" && grep -A1 -x '  \[2/2\] not ok b' <<<"$out" | grep -q '| *# expected 7, got 8'; then
+	pass "results stream as [N/TOTAL], a failed test's output under its result"
 else
-	fail "no output under the failed result in: $out"
+	fail "no progress line, or no output under the failed result in: $out"
+fi
+if grep -q -- "-append " "$BUILD_DIR/patched/logs/qemu.cmd" 2>/dev/null; then
+	pass "qemu.cmd holds the command line"
+else
+	fail "no qemu.cmd with the command line in $BUILD_DIR/patched/logs"
 fi
 
 # A guest that finished its tests but cannot power off (a task stuck after an oops): stopped

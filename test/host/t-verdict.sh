@@ -63,6 +63,11 @@ if [ -f "$kunit" ]; then
 else
 	fail "no kunit.py at $kunit (run 'make unpack')"
 fi
+if grep -qx "slowest: e 30.0 s, d 3.0 s, a 1.5 s, c 0.2 s" <<<"$out"; then
+	pass "the slowest tests, with their times"
+else
+	fail "no 'slowest:' line in: $out"
+fi
 if grep -q "expected 1, got 2" <<<"$out"; then
 	pass "the failed test's output is shown"
 else
