@@ -28,9 +28,30 @@ export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_USER=d
 log=$obj/build.log
 say "building $FLAVOUR${KARCH:+ ($KARCH)} ($JOBS jobs, log: ${log#"$TOP"/})"
 start=$(date +%s)
+# Quiet unless V is set (V=1 streams the build, with the kernel's full command lines): a line
+# every 30 s. make is stopped with this script, never left running on its own.
+rc=0
 # shellcheck disable=SC2086 # targets is a list
-if ! make -C "$tree" O="$obj" ${KARCH:+ARCH=$KARCH} CC="$cc" -j"$JOBS" ${V:+V=$V} $targets 2>&1 | tee "$log" |
-	{ grep -v '^make\[[0-9]*\]: \(Entering\|Leaving\)' || true; }; then
+if [ -n "${V:-}" ]; then
+	make -C "$tree" O="$obj" ${KARCH:+ARCH=$KARCH} CC="$cc" -j"$JOBS" V="$V" $targets 2>&1 | tee "$log" |
+		{ grep -v '^make\[[0-9]*\]: \(Entering\|Leaving\)' || true; } || rc=$?
+else
+	make -C "$tree" O="$obj" ${KARCH:+ARCH=$KARCH} CC="$cc" -j"$JOBS" $targets >"$log" 2>&1 &
+	make_pid=$!
+	trap 'kill "$make_pid" 2>/dev/null; wait "$make_pid" 2>/dev/null' EXIT
+	trap 'exit 143' TERM INT
+	next=$((start + 30))
+	while kill -0 "$make_pid" 2>/dev/null; do
+		sleep 1
+		if [ "$(date +%s)" -ge "$next" ]; then
+			say "building $FLAVOUR: $(( $(date +%s) - start )) s (log: ${log#"$TOP"/})"
+			next=$((next + 30))
+		fi
+	done
+	wait "$make_pid" || rc=$?
+	trap - EXIT
+fi
+if [ "$rc" -ne 0 ]; then
 	say "first errors:"
 	grep -m 10 -E 'error:|Error [0-9]' "$log" | sed 's/^/  /' >&2 || true
 	die "kernel build of $FLAVOUR failed (full log: $log)"
