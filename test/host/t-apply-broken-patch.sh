@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # quilt application: a patch that does not apply stops the run naming it and its failing hunk,
 # the tree keeps exactly the patches before it, a fixed patch resumes from there, an edited patch
-# is re-applied from the first change, and the pristine tree is never modified.
+# is re-applied from the first change, and the pristine tree is never modified: not by quilt, and
+# not by an edit in place of a patched tree's file (the tree is a copy, not hard links).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 . "$HT_TOP/conf/pin.env"
@@ -12,6 +13,7 @@ mkdir -p "$pristine/mm"
 printf 'VERSION = 7\nPATCHLEVEL = 2\nSUBLEVEL = 8\n' >"$pristine/Makefile"
 printf 'one\ntwo\nthree\n' >"$pristine/mm/a.c"
 printf 'alpha\nbeta\ngamma\n' >"$pristine/mm/b.c"
+printf 'untouched\n' >"$pristine/mm/c.c"
 echo "fake" >"$BUILD_DIR/pristine/source.stamp"
 
 mkpatch() { # NAME FILE OLD NEW
@@ -92,10 +94,13 @@ else
 	fail "tree files: $(cat "$tree/mm/a.c" "$tree/mm/b.c" | tr '\n' ' ')"
 fi
 
-if [ "$(cat "$pristine/mm/a.c" "$pristine/mm/b.c" | tr '\n' ' ')" = "one two three alpha beta gamma " ]; then
-	pass "the pristine tree is unchanged (hard links were broken, not written through)"
+# An editor writing in place (as vim does to a file with several links), to a file no patch touches.
+echo "edited" >>"$tree/mm/c.c"
+if [ "$(cat "$pristine/mm/a.c" "$pristine/mm/b.c" "$pristine/mm/c.c" | tr '\n' ' ')" = \
+	"one two three alpha beta gamma untouched " ]; then
+	pass "the pristine tree is unchanged (by quilt, and by an edit in place of the patched tree)"
 else
-	fail "the pristine tree changed: $(cat "$pristine/mm/a.c" "$pristine/mm/b.c" | tr '\n' ' ')"
+	fail "the pristine tree changed: $(cat "$pristine/mm/a.c" "$pristine/mm/b.c" "$pristine/mm/c.c" | tr '\n' ' ')"
 fi
 
 # A changelog-only edit re-applies nothing.
