@@ -41,7 +41,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 
 S := scripts
 
-.PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test \
+.PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test list \
 	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox export \
@@ -100,6 +100,11 @@ test:
 	@[ -n "$(T)" ] || { echo "make test: name the test or group, e.g. T=devdax/diag-2m or T='devdax/*'" >&2; exit 2; }
 	@$(MAKE) --no-print-directory TESTS="$(T)" all
 
+# The guest tests of each list of SUITES matching TESTS (or T), with kind, timeout and the patches
+# that claim them.
+list:
+	@TESTS="$(or $(T),$(TESTS))" $(S)/list.sh
+
 # ndctl's own upstream tests alone (test/ndctl.list), in their guest with an e820 pmem range.
 ndctl:
 	@$(MAKE) --no-print-directory SUITES=ndctl all
@@ -128,12 +133,13 @@ honesty: unpack image
 
 ## Checks --------------------------------------------------------------------------------------
 
-# The test command (README, .ci/run): cheap gates first, then the pipeline on the series and on
-# pristine v7.2.8 (same tests, pristine expectations), each fix alone on pristine (fix-only), then
-# the harness's own tests (some need a kernel built), then `git am`.
+# The test command (README, .ci/run): cheap gates first (lint, the review gates, `git am` and the
+# per-patch builds: a broken series fails in minutes), then the pipeline on the series and on
+# pristine v7.2.8 (same tests, pristine expectations), each fix alone on pristine (fix-only),
+# static analysis, then the harness's own tests (some need a kernel built).
 check:
 	@start=$$(date +%s); \
-	for t in lint review all pristine fix-only static gate-build harness-tests git-am; do \
+	for t in lint review git-am gate-build all pristine fix-only static harness-tests; do \
 		echo "=== make $$t"; t0=$$(date +%s); \
 		$(MAKE) $$t || { echo "check: 'make $$t' failed"; exit 1; }; \
 		echo "=== make $$t: passed in $$(( $$(date +%s) - t0 )) s"; \
@@ -222,8 +228,8 @@ help:
 ##H
 ##H Main targets
 ##H   all (default)  the whole pipeline below, ending in a verdict line "N passed, N failed, N skipped"
-##H   check          the test command: lint, review, the pipeline on the series and on
-##H                  pristine, fix-only, static, gate-build, the harness's own tests, git-am
+##H   check          the test command: lint, review, git-am, gate-build, the pipeline on the
+##H                  series and on pristine, fix-only, static, the harness's own tests
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
 ##H   check-debug    the pipeline on the series as a debug kernel (DEBUG=1: KASAN, KFENCE,
 ##H                  DEBUG_VM, PROVE_LOCKING, PAGE_TABLE_CHECK, ...); any splat fails
@@ -238,6 +244,8 @@ help:
 ##H                  of test/honesty.list and require the tests named there to fail
 ##H   test T=GLOB    only the guest tests matching GLOB (names in test/tests.list and
 ##H                  test/ndctl.list), e.g. T=devdax/diag-2m or T='lifetime/*'; PATCHED=0: pristine
+##H   list [T=GLOB]  the guest tests of each list (SUITES), with kind, timeout and the patches
+##H                  that claim them
 ##H   ndctl          ndctl 81's own tests (test/ndctl.list: device-dax, dax-dev) alone, in a
 ##H                  guest with an e820 pmem range (conf/guest.ndctl.env); PATCHED=0: pristine
 ##H
