@@ -4,7 +4,8 @@
 # patch are named by one in series, the "## posting NAME" lines of series are well formed, and
 # the fixes' declared prerequisites are right (scripts/fixes.sh: every "# needs:" names an
 # earlier patch, the declarations are closed, a fix's tests need nothing it does not declare).
-# (The patches themselves: scripts/gate-*.sh.)
+# Nothing is tracked at the top level but the layout's files. (The patches themselves:
+# scripts/gate-*.sh.)
 # Input: scripts/, test/, .ci/run, series, patches/ (their changelogs), test/tests.list and
 # test/ndctl.list; checkpatch.pl from the pristine tree.
 set -euo pipefail
@@ -14,6 +15,13 @@ need_cmd shellcheck perl python3
 SERIES=${SERIES:-$TOP/series}
 
 cd "$TOP"
+# The top level holds the layout and nothing else (DEVELOPERS.md: "Nothing stray at the top
+# level"); generated trees (build/, downloads/) are ignored, not tracked.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	stray=$(git ls-files | grep -v / | grep -vxE 'Makefile|README\.md|series|\.gitignore|\.shellcheckrc' |
+		paste -sd' ' || true)
+	[ -z "$stray" ] || die "top-level files outside the layout (move or remove them): $stray"
+fi
 mapfile -t shells < <({ ls scripts/*.sh .ci/run test/guest/* test/ndctl/bin/*; find test -name '*.sh'; } | sort -u)
 say "shellcheck: ${#shells[@]} scripts"
 shellcheck -x "${shells[@]}" || die "shellcheck found problems (above)"
