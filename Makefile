@@ -81,7 +81,9 @@ image: deps selftests ndctl-build
 	@$(S)/image.sh
 
 # One guest per test list of SUITES that has a test matching TESTS (scripts/suites.sh).
-boot: build image
+# KERNEL_IMAGE=<bzImage>: boot that kernel, built elsewhere, instead of building the flavour's
+# (expectations as for FLAVOUR: the series by default, PATCHED=0 pristine's).
+boot: $(if $(KERNEL_IMAGE),,build) image
 	@lists=$$($(S)/suites.sh); for l in $$lists; do LIST=$$l $(S)/boot.sh; done
 
 verdict: boot
@@ -321,6 +323,8 @@ help:
 ##H   JOBS=N               parallel build jobs (default: nproc)
 ##H   CCACHE=0             build without ccache
 ##H   BUILD_DIR, DOWNLOAD_DIR  where outputs and downloads go (default build/, downloads/)
-##H   V=1                  verbose kernel build
+##H   V=1                  stream the kernel build (quiet otherwise: a line every 30 s)
+##H   KERNEL_IMAGE=BZIMAGE boot this kernel instead of building the flavour's (its expectations)
+##H   SKIP_DEPS=1          do not check or install packages (make deps)
 ##H   FIX=NAME|N           make fix-only: only this fix (file name, or the number it starts with)
 ##H   BISECT_BOOT=1        make bisect also boots every step (BISECT_BOOT_FROM=N: from patch N on)
