@@ -41,7 +41,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 
 S := scripts
 
-.PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test list \
+.PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test list shell \
 	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox export \
@@ -101,6 +101,11 @@ check-debug:
 test:
 	@[ -n "$(T)" ] || { echo "make test: name the test or group, e.g. T=devdax/diag-2m or T='devdax/*'" >&2; exit 2; }
 	@$(MAKE) --no-print-directory TESTS="$(T)" all
+
+# The same guest (kernel, DIMMs, tests) with an interactive shell instead of the tests: PATCHED=0
+# for pristine, DEBUG=1 for the debug kernel. Exit the shell to power it off.
+shell: build image
+	@GUEST_SHELL=1 LIST=tests $(S)/boot.sh
 
 # The guest tests of each list of SUITES matching TESTS (or T), with kind, timeout and the patches
 # that claim them.
@@ -248,6 +253,8 @@ help:
 ##H                  test/ndctl.list), e.g. T=devdax/diag-2m or T='lifetime/*'; PATCHED=0: pristine
 ##H   list [T=GLOB]  the guest tests of each list (SUITES), with kind, timeout and the patches
 ##H                  that claim them
+##H   shell          the same guest with an interactive shell instead of the tests (PATCHED=0,
+##H                  DEBUG=1 as for the tests); exit the shell to power it off
 ##H   ndctl          ndctl 81's own tests (test/ndctl.list: device-dax, dax-dev) alone, in a
 ##H                  guest with an e820 pmem range (conf/guest.ndctl.env); PATCHED=0: pristine
 ##H

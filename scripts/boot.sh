@@ -68,6 +68,22 @@ console=$logs/console.log
 ktap=$logs/ktap.log
 : >"$console"
 : >"$ktap"
+
+# GUEST_SHELL=1 (make shell): the same guest with an interactive shell on the console instead of
+# the tests; no timeout, no verdict. Ctrl-A X stops QEMU.
+if [ "${GUEST_SHELL:-0}" = 1 ]; then
+	qemu_cmd=(qemu-system-x86_64
+		-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS"
+		-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}"
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline harness.shell=1"
+		-display none -serial mon:stdio -serial "file:$ktap"
+		-no-reboot -nic none "${qemu_args[@]}")
+	printf '%q ' "${qemu_cmd[@]}" >"$logs/qemu.cmd"
+	echo >>"$logs/qemu.cmd"
+	say "a shell in the $FLAVOUR guest ($accel); exit powers it off, Ctrl-A X stops QEMU"
+	"${qemu_cmd[@]}" || die "qemu failed (exit $?)"
+	exit 0
+fi
 say "booting $FLAVOUR for test/$LIST.list ($accel, timeout ${BOOT_TIMEOUT}s); kernel log: ${console#"$TOP"/}"
 start=$(date +%s)
 # Results as they come, "[N/TOTAL] ok NAME 8.1 s": the top-level KTAP lines with the test's time
