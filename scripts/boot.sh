@@ -129,10 +129,32 @@ timeout -k 10 "$BOOT_TIMEOUT" "${qemu_cmd[@]}" </dev/null >"$logs/qemu.log" 2>&1
 qemu=$!
 # Once the runner is done the guest powers off; a kernel that cannot (a task stuck after an
 # expected oops on pristine) is stopped 20 s later (init gives sync 10 s), and the run counts as
-# finished.
-rm -f "$logs/poweroff-hung"
+# finished. Meanwhile a watchdog follows the runner's "harness: test N NAME begin/end" lines in
+# the kernel log: a test still running WATCHDOG_MARGIN (60) s past its own timeout (the runner's
+# SIGKILL did not end it: stuck in the kernel) stops the guest at once, named, instead of
+# BOOT_TIMEOUT later.
+rm -f "$logs/poweroff-hung" "$logs/watchdog"
+margin=${WATCHDOG_MARGIN:-60}
+declare -A limit=()
+while read -r name _ t _; do limit[$name]=$t; done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/test/$LIST.list")
 (
-	while kill -0 "$qemu" 2>/dev/null && ! grep -q '# harness: done' "$ktap"; do sleep 1; done
+	current='' since=0
+	while kill -0 "$qemu" 2>/dev/null && ! grep -q '# harness: done' "$ktap"; do
+		sleep 1
+		last=$(grep -oE 'harness: test [0-9]+ [^ ]+ (begin|end)' "$console" | tail -n 1 || true)
+		case $last in
+		*" begin")
+			name=${last#harness: test * }
+			name=${name% begin}
+			[ "$name" = "$current" ] || { current=$name since=$(date +%s); }
+			if [ $(( $(date +%s) - since )) -gt $(( ${limit[$name]:-$BOOT_TIMEOUT} + margin )) ]; then
+				echo "$name ${limit[$name]:-?}" >"$logs/watchdog"
+				kill "$qemu" 2>/dev/null
+				exit 0
+			fi ;;
+		*) current='' ;;
+		esac
+	done
 	for _ in $(seq 20); do kill -0 "$qemu" 2>/dev/null || exit 0; sleep 1; done
 	touch "$logs/poweroff-hung"
 	kill "$qemu" 2>/dev/null
@@ -146,6 +168,11 @@ if [ -f "$logs/poweroff-hung" ]; then
 	rc=0
 fi
 secs=$(( $(date +%s) - start ))
+if [ -f "$logs/watchdog" ]; then
+	read -r name t <"$logs/watchdog"
+	tail -n 20 "$console" | sed 's/^/  | /' >&2
+	die "test $name still ran ${margin} s after its ${t} s timeout (stuck in the kernel?): the guest was stopped after ${secs}s; last kernel lines above, full log: $console"
+fi
 case $rc in
 0) say "guest powered off after ${secs}s" ;;
 124|137) tail -n 20 "$console" | sed 's/^/  | /' >&2

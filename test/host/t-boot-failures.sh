@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A guest that hangs is stopped at BOOT_TIMEOUT with a clear message; a guest that panics and an
-# oops in the kernel log both fail the verdict, printing the relevant lines.
+# A guest that hangs is stopped at BOOT_TIMEOUT with a clear message, and one whose test is stuck
+# past its own timeout by the watchdog, naming it; a guest that panics and an oops in the kernel
+# log both fail the verdict, printing the relevant lines.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +27,21 @@ mkinitrd() {
 
 INITRD=$(mkinitrd '/bin/busybox sleep 100000') BOOT_TIMEOUT=20 \
 	expect_fail "a hung guest" "did not finish within BOOT_TIMEOUT=20s" "$HT_TOP/scripts/boot.sh"
+
+# A test stuck past its own timeout (boot/debug-vm-pgtable: 30 s in test/tests.list): the host's
+# watchdog stops the guest and names it, long before BOOT_TIMEOUT.
+init='/bin/busybox mount -t devtmpfs dev /dev
+echo "harness: test 1 boot/debug-vm-pgtable begin" >/dev/kmsg
+/bin/busybox sleep 100000'
+t0=$(date +%s)
+INITRD=$(mkinitrd "$init") BOOT_TIMEOUT=300 WATCHDOG_MARGIN=5 \
+	expect_fail "a test stuck past its timeout" \
+	"test boot/debug-vm-pgtable still ran 5 s after its 30 s timeout" "$HT_TOP/scripts/boot.sh"
+if [ $(( $(date +%s) - t0 )) -lt 120 ]; then
+	pass "... stopped after $(( $(date +%s) - t0 )) s, not at BOOT_TIMEOUT"
+else
+	fail "... stopped only after $(( $(date +%s) - t0 )) s"
+fi
 
 # init exits: "Attempted to kill init", panic=-1 reboots, QEMU (-no-reboot) exits.
 INITRD=$(mkinitrd 'exit 0') BOOT_TIMEOUT=120 expect_ok "a panicking guest powers off" "$HT_TOP/scripts/boot.sh"
