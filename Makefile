@@ -44,7 +44,7 @@ S := scripts
 .PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test list shell \
 	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
-	gate-cocci gate-build harness-tests git-am bisect bench mbox export \
+	gate-cocci gate-build harness-tests git-am bisect bench mbox export refresh \
 	identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
@@ -213,6 +213,11 @@ bench:
 mbox: git-am
 	@POSTING="$(POSTING)" $(S)/mbox.sh
 
+# After editing the files of the top patch of the quilt tree (build/patched/linux-*): that patch
+# written back as git format-patch writes it, later patches carried on top (scripts/refresh.sh).
+refresh:
+	@$(S)/refresh.sh
+
 # patches/ and series back from git: the commits on top of tag base in REPO (default
 # build/git-am/linux, as make git-am leaves it, then edited with git rebase -i, commit --amend, ...)
 # become patches/ (git format-patch) and series (annotations and "## posting" lines kept, by
@@ -307,6 +312,10 @@ help:
 ##H                  (default build/git-am/linux: make git-am, edit with git, make export);
 ##H                  git format-patch ([PATCH], numbered files), annotations and "## posting"
 ##H                  lines kept by subject; refuses a dirty repository or a lost annotation
+##H   refresh        after editing the files of the top patch of build/patched/linux-* (quilt
+##H                  push/pop to it, quilt edit FILE): write it back as git format-patch
+##H                  would (headers, modes, diffstat), later patches rebased on it, via
+##H                  make git-am + make export; changes nothing if a later patch conflicts
 ##H   identity       IDENTITY="Name <addr>": author and sign off every patch as that person
 ##H   clean          remove build/ (keeps downloads/)
 ##H   distclean      also remove downloads/
