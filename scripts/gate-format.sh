@@ -92,6 +92,11 @@ done
 for f in "$PATCH_DIR"/*; do
 	[ -f "$f" ] || continue
 	name=${f##*/}
+	case $name in
+	*~ | *.orig | *.rej)
+		problem "$name" "a backup or reject file in ${PATCH_DIR#"$TOP"/}/ (left by quilt refresh or patch?): remove it; 'make refresh' writes patches back"
+		continue ;;
+	esac
 	[ "$name" = "$cover" ] || printf '%s\n' "${listed[@]}" | grep -qxF -- "$name" ||
 		problem "$name" "in ${PATCH_DIR#"$TOP"/}/ but not in series"
 done
@@ -122,6 +127,9 @@ for p in "${listed[@]}"; do
 		numbered_in[$g]+=n
 	else
 		problem "$p" "no 'Subject: [PATCH] <summary>' or 'Subject: [PATCH $k/$N] <summary>' line (got '$subject')"
+	fi
+	if [ "$p" != "$COVER" ] && { grep -q '^Index: ' "$f" || ! grep -q '^diff --git ' "$f"; }; then
+		problem "$p" "the diff is in quilt's format (Index: lines, no 'diff --git' headers: quilt refresh?); 'make refresh' writes it as git format-patch does"
 	fi
 	if ! grep -qx -- '---' "$f"; then
 		problem "$p" "no '---' line between the changelog and the diff"

@@ -2,7 +2,8 @@
 # The format gate passes on the real series and fails, naming the patch and the problem, on broken
 # copies: a patch not in series (and the reverse), a missing Signed-off-by, another From:, wrong
 # [PATCH n/N] numbering (within each "## posting" of series), numbered and unnumbered subjects
-# in one posting, no changelog, a diffstat that does not match the diff or is missing; unnumbered
+# in one posting, no changelog, a diffstat that does not match the diff or is missing, a backup
+# file and a patch in quilt's format (plain quilt refresh: make refresh is the way); unnumbered
 # [PATCH] subjects pass; a cover letter made by git format-patch passes (also for a posting on
 # top of others, BASE_PATCHES), one with a wrong diffstat, numbering, unnumbered patches or no
 # base-commit fails.
@@ -87,6 +88,10 @@ fresh; read -r path n < <(first_stat "$PATCH_DIR/$p3"); sed -i "0,/^ ${path//\//
 expect_fail "a file missing from the diffstat" "$p3: the diffstat lacks \"$path \| $n\"" "$gate"
 fresh; sed -i '/^---$/,/^diff --git/{/^---$/!{/^diff --git/!d}}' "$PATCH_DIR/$p3"
 expect_fail "no diffstat" "$p3: no diffstat" "$gate"
+fresh; cp "$PATCH_DIR/$p2" "$PATCH_DIR/$p2~"
+expect_fail "a backup file quilt refresh leaves" "$p2~: a backup or reject file .*make refresh" "$gate"
+fresh; sed -i 's|^diff --git a/\(.*\) b/.*|Index: \1\n===================================================================|' "$PATCH_DIR/$p3"
+expect_fail "a patch in quilt's format" "$p3: the diff is in quilt's format .*make refresh" "$gate"
 
 # A cover letter: git format-patch's own, from a git repository of the touched pristine files.
 real=$HT_REAL_BUILD/pristine/linux-$LINUX_VERSION
