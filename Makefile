@@ -19,12 +19,21 @@ include conf/pin.env
 # Variables (documented in `make help` and README.md).
 PATCHED ?= 1
 # DEBUG=1: the series on a debug kernel (kernel-config/debug.config: KASAN, KFENCE, DEBUG_VM,
-# lockdep, ...), in build/debug; any target that builds and boots works with it.
+# lockdep, ...), in build/debug (with PATCHED=0: pristine v7.2.8, in build/debug-pristine); any
+# target that builds and boots works with it.
 DEBUG ?= 0
 ifeq ($(DEBUG),1)
-FLAVOUR := debug
 FRAGMENTS := kernel-config/base.config kernel-config/debug.config
 BOOT_TIMEOUT := 3600
+ifeq ($(PATCHED),0)
+# Pristine v7.2.8 as a debug kernel, in build/debug-pristine: no patches, the series' expectations.
+FLAVOUR := debug-pristine
+SERIES := $(CURDIR)/conf/pristine.series
+SERIES_ANNOTATED := $(CURDIR)/series
+export SERIES_ANNOTATED
+else
+FLAVOUR := debug
+endif
 endif
 FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
 SERIES ?= $(CURDIR)/series
@@ -323,7 +332,8 @@ help:
 ##H Variables
 ##H   PATCHED=0|1          0: the pristine kernel (build/pristine), 1: the series (default)
 ##H   DEBUG=1              the series with kernel-config/debug.config, in build/debug (also for
-##H                        make fuzz, make test)
+##H                        make fuzz, make test, make shell); with PATCHED=0 pristine v$(LINUX_VERSION)
+##H                        as a debug kernel, in build/debug-pristine
 ##H   FLAVOUR=NAME         build/NAME holds this kernel's tree, build and logs (default patched)
 ##H   SERIES=FILE          the quilt series to apply (default: series)
 ##H   KERNEL_TARBALL=F|URL use this v$(LINUX_VERSION) tarball (e.g. kernel.org's) instead of Debian's
