@@ -152,14 +152,21 @@ honesty: unpack image
 # The test command (README, .ci/run): cheap gates first (lint, the review gates, `git am` and the
 # per-patch builds: a broken series fails in minutes), then the pipeline on the series and on
 # pristine v7.2.8 (same tests, pristine expectations), each fix alone on pristine (fix-only),
-# static analysis, then the harness's own tests (some need a kernel built).
+# static analysis, then the harness's own tests (some need a kernel built). It ends with one
+# table (scripts/summary.py): every gate, then every guest test on the series, on pristine and on
+# each fix alone, with its time.
 check:
-	@start=$$(date +%s); \
+	@start=$$(date +%s); mkdir -p $(BUILD_DIR); : >$(BUILD_DIR)/check-gates; \
 	for t in lint review git-am gate-build all pristine fix-only static harness-tests; do \
 		echo "=== make $$t"; t0=$$(date +%s); \
-		$(MAKE) $$t || { echo "check: 'make $$t' failed"; exit 1; }; \
+		if ! $(MAKE) $$t; then \
+			echo "$$t FAILED $$(( $$(date +%s) - t0 ))" >>$(BUILD_DIR)/check-gates; \
+			echo "=== summary"; $(S)/summary.py; echo "check: 'make $$t' failed"; exit 1; \
+		fi; \
+		echo "$$t passed $$(( $$(date +%s) - t0 ))" >>$(BUILD_DIR)/check-gates; \
 		echo "=== make $$t: passed in $$(( $$(date +%s) - t0 )) s"; \
 	done; \
+	echo "=== summary"; $(S)/summary.py; \
 	echo "check: all gates passed in $$(( $$(date +%s) - start )) s"
 
 lint: unpack

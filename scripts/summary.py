@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""make check's closing table: every gate, then every guest test side by side.
+
+Reads BUILD_DIR/check-gates ("NAME STATUS SECONDS" lines, written by make check) and the
+results.json that verdict.sh writes beside each boot's logs: the series (patched/logs*),
+pristine v7.2.8 (pristine/logs*) and each fix alone (fix-only/logs-NNNN/LIST). Prints one
+table; a test a kernel did not run is "-". Exits 0: it reports, make check decides.
+"""
+import glob
+import json
+import os
+import sys
+
+build = os.environ.get("BUILD_DIR") or os.path.join(os.path.dirname(__file__), "..", "build")
+
+
+def results(pattern):
+    """{test name: (status, seconds)} of every results.json matching pattern."""
+    out = {}
+    for path in sorted(glob.glob(os.path.join(build, pattern))):
+        try:
+            with open(path) as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            continue
+        for t in data.get("tests", []):
+            out[t["name"]] = (t["status"], t.get("seconds"))
+    return out
+
+
+def fix_only():
+    """{test name: "NNNN status"} over every fix's boots."""
+    out = {}
+    for path in sorted(glob.glob(os.path.join(build, "fix-only", "logs-*", "*", "results.json"))):
+        fix = path.split(os.sep)[-3][len("logs-"):]
+        with open(path) as f:
+            for t in json.load(f).get("tests", []):
+                prev = out.get(t["name"])
+                out[t["name"]] = (prev + ", " if prev else "") + f"{fix} {t['status']}"
+    return out
+
+
+def main():
+    rows = []
+    gates = os.path.join(build, "check-gates")
+    if os.path.exists(gates):
+        with open(gates) as f:
+            for line in f:
+                name, status, secs = (line.split() + ["", "", ""])[:3]
+                rows.append((name, status, "", "", secs + " s" if secs else ""))
+    series = results("patched/logs*/results.json")
+    pristine = results("pristine/logs*/results.json")
+    fixes = fix_only()
+    names = list(series) + [n for n in pristine if n not in series] + \
+        [n for n in fixes if n not in series and n not in pristine]
+    for n in names:
+        s, secs = series.get(n, ("-", None))
+        p = pristine.get(n, ("-", None))[0]
+        rows.append((n, s, p, fixes.get(n, "-"), f"{secs:.1f} s" if secs is not None else ""))
+    if not rows:
+        print("summary: no gate or test results under " + build)
+        return 0
+    head = ("gate or test", "series", "pristine", "fix-only", "time")
+    w = [max(len(r[i]) for r in rows + [head]) for i in range(5)]
+    fmt = "  ".join("{:<%d}" % x for x in w[:4]) + "  {:>%d}" % w[4]
+    print(fmt.format(*head))
+    for r in rows:
+        print(fmt.format(*r))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

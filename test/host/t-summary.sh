@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# make check's closing table (scripts/summary.py): the gates in order with status and time, then
+# every guest test with its status on the series, on pristine and on each fix alone, from the
+# results.json files verdict.sh writes; a test a kernel did not run is "-".
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$BUILD_DIR/patched/logs" "$BUILD_DIR/pristine/logs" "$BUILD_DIR/fix-only/logs-0004/tests"
+printf 'lint passed 30\nall passed 306\n' >"$BUILD_DIR/check-gates"
+r() { # FILE NAME:STATUS:SECS...
+	local f=$1 t sep=""
+	shift
+	{ printf '{"flavour": "x", "list": "tests", "tests": ['
+	  for t in "$@"; do IFS=: read -r n s x <<<"$t"; printf '%s{"name": "%s", "status": "%s", "seconds": %s, "directive": ""}' "$sep" "$n" "$s" "$x"; sep=", "; done
+	  printf ']}\n'; } >"$f"
+}
+r "$BUILD_DIR/patched/logs/results.json" a:pass:1.5 devdax/protnone-1g:pass:3.0 c/diag:pass:2.0
+r "$BUILD_DIR/pristine/logs/results.json" a:pass:1.4 devdax/protnone-1g:xfail:2.0 c/diag:skip:null
+r "$BUILD_DIR/fix-only/logs-0004/tests/results.json" devdax/protnone-1g:pass:2.9
+out=$(python3 "$HT_TOP/scripts/summary.py")
+printf '%s\n' "$out" | sed 's/^/#   | /'
+want_rows=(
+	'^gate or test +series +pristine +fix-only +time$'
+	'^lint +passed +30 s$'
+	'^all +passed +306 s$'
+	'^a +pass +pass +- +1.5 s$'
+	'^devdax/protnone-1g +pass +xfail +0004 pass +3.0 s$'
+	'^c/diag +pass +skip +- +2.0 s$'
+)
+i=0
+for re in "${want_rows[@]}"; do
+	i=$((i + 1))
+	if sed -n "${i}p" <<<"$out" | grep -qE "$re"; then pass "row $i: /$re/"; else fail "row $i is not /$re/"; fi
+done
+ht_exit
