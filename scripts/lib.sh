@@ -35,16 +35,20 @@ need_cmd() {
 
 # The kernel source, from the user's variables or the pin:
 #   KERNEL_GIT=<path or URL> [KERNEL_GIT_REF=<ref>]  a git tree
-#   KERNEL_TARBALL=<path or URL> [KERNEL_SHA256=...]  a tarball (e.g. kernel.org's linux-7.2.8.tar.xz)
+#   KERNEL_TARBALL=<path or URL> [KERNEL_SHA256=...]  a tarball (kernel.org's linux-7.2.8.tar.xz is
+#                                                     checked against its pinned sha256 by default)
 #   neither                                           Debian's pinned tarball, sha256 from the pin
 # Prints "git <tree> <ref>" or "tar <local file> <sha256 or ->".
 kernel_source() {
 	if [ -n "${KERNEL_GIT:-}" ]; then
 		printf 'git %s %s\n' "$KERNEL_GIT" "${KERNEL_GIT_REF:-$LINUX_GIT_REF}"
 	elif [ -n "${KERNEL_TARBALL:-}" ]; then
+		# kernel.org's own tarball is pinned too: its checksum applies unless one is given.
+		local sha=${KERNEL_SHA256:--}
+		[ "$sha" != - ] || [ "${KERNEL_TARBALL##*/}" != "$LINUX_KERNELORG_TARBALL" ] || sha=$LINUX_KERNELORG_SHA256
 		case "$KERNEL_TARBALL" in
-		*://*) printf 'tar %s %s\n' "$DOWNLOAD_DIR/${KERNEL_TARBALL##*/}" "${KERNEL_SHA256:--}" ;;
-		*) printf 'tar %s %s\n' "$(realpath -m "$KERNEL_TARBALL")" "${KERNEL_SHA256:--}" ;;
+		*://*) printf 'tar %s %s\n' "$DOWNLOAD_DIR/${KERNEL_TARBALL##*/}" "$sha" ;;
+		*) printf 'tar %s %s\n' "$(realpath -m "$KERNEL_TARBALL")" "$sha" ;;
 		esac
 	else
 		printf 'tar %s %s\n' "$DOWNLOAD_DIR/$LINUX_TARBALL" "$LINUX_SHA256"

@@ -31,9 +31,9 @@ else
 fi
 
 # ndctl's pinned tarball, corrupted: its stage refuses it the same way and builds nothing.
-echo "not ndctl" >"$DOWNLOAD_DIR/$NDCTL_TARBALL"
+echo "not ndctl" >"$DOWNLOAD_DIR/$NDCTL_DEB_TARBALL"
 expect_fail "corrupted ndctl tarball" "sha256 mismatch.*refused" "$HT_TOP/scripts/ndctl.sh"
-if [ ! -e "$DOWNLOAD_DIR/$NDCTL_TARBALL" ] && [ -f "$DOWNLOAD_DIR/$NDCTL_TARBALL.bad" ] &&
+if [ ! -e "$DOWNLOAD_DIR/$NDCTL_DEB_TARBALL" ] && [ -f "$DOWNLOAD_DIR/$NDCTL_DEB_TARBALL.bad" ] &&
 	[ ! -d "$BUILD_DIR/ndctl" ]; then
 	pass "the bad ndctl tarball was moved to .bad, nothing was built"
 else
