@@ -6,6 +6,7 @@
 # rolled that patch back, so the tree holds exactly the patches before it (a known state).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$TOP/scripts/series-lib.sh"
 need_cmd quilt patch
 
 SERIES=${SERIES:-$TOP/series}
@@ -20,17 +21,11 @@ base_stamp=$dir/base.stamp    # the pristine source this copy was made from
 [ -f "$pristine/Makefile" ] || die "no pristine tree at $pristine (run 'make unpack')"
 [ -f "$SERIES" ] || die "no series file at $SERIES"
 
-# The series as "sha256 name" lines; every named patch must exist.
+# The series as "sha256 name" lines; every named patch must exist. Only the diff decides what
+# quilt does: a changelog edit re-applies (and rebuilds) nothing.
 want=$dir/want
 mkdir -p "$dir"
-: >"$want.tmp"
-while read -r name _; do
-	case "$name" in ''|\#*) continue ;; esac
-	[ -f "$PATCH_DIR/$name" ] || die "series names $name, which is not in ${PATCH_DIR#"$TOP"/}/"
-	# Only the diff decides what quilt does: a changelog edit re-applies (and rebuilds) nothing.
-	sum=$(awk '/^(diff |--- |Index: )/ { d = 1 } d' "$PATCH_DIR/$name" | sha256sum | awk '{print $1}')
-	printf '%s %s\n' "$sum" "$name" >>"$want.tmp"
-done <"$SERIES"
+series_sums "$SERIES" "$PATCH_DIR" >"$want.tmp" 2>"$want.err" || die "$(cat "$want.err")"
 mv "$want.tmp" "$want"
 
 # A fresh copy of the pristine tree when there is none or its base changed. A full copy, not

@@ -9,8 +9,10 @@
 # git-am repository; a posting after others says so and carries their prerequisite-patch-id lines.
 # Input: series, patches/, conf/cover-letter-NAME.txt for every posting (COVER_DIR overrides
 # conf/), conf/identity (IDENTITY overrides it), the git-am repository ($BUILD_DIR/git-am/linux:
-# base commit, short log, diffstat), test/tests.list, and the last bench results
-# ($BUILD_DIR/bench/cover-table.txt, BENCH_TABLE overrides) when a template has @NUMBERS@.
+# base commit, short log, diffstat), test/tests.list and, when a template has @TESTS@, the last
+# full runs of the series and of pristine ($BUILD_DIR/{patched,pristine}/logs/results.json,
+# RESULTS_DIR overrides $BUILD_DIR), and the last bench results ($BUILD_DIR/bench/cover-table.txt,
+# BENCH_TABLE overrides) when a template has @NUMBERS@.
 # Output: for each posting NAME, $BUILD_DIR/mbox/NAME.mbox and its parts, mbox/NAME/series and
 # mbox/NAME/patches/ (the cover letter 0000-cover-letter.patch and the patches).
 set -euo pipefail
@@ -75,31 +77,71 @@ with a fixed author and date, which this project's harness recreates
 anywhere (make git-am). It applies unchanged to the v$LINUX_VERSION tag."
 fi
 
-# The guest tests: "name kind" of test/tests.list, and "patch glob" of series.
+# The guest tests, from the recorded runs only: "name kind" of test/tests.list, "patch glob" of
+# series, and the status of every test in the last full runs of the series and of pristine
+# (build/{patched,pristine}/logs/results.json, written by make all / make pristine / make check),
+# which must be runs of exactly this series (its diffs) and of no patch at all.
 mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/test/tests.list" | awk '{print $1, $2}')
 mapfile -t claims < <(series_claims "$SERIES")
-# tests_text POSTING: the tests that pass on both kernels, then those each patch of the posting
-# claims, by kind, wrapped to 72 columns.
+declare -A on_series=() on_pristine=()
+# run_results FLAVOUR WANT_SHA: fill on_<flavour>[name]=status from its results.json, or die.
+run_results() {
+	local f=${RESULTS_DIR:-$BUILD_DIR}/$1/logs/results.json sha name status
+	[ -f "$f" ] || die "no recorded run at $f: run 'make all' and 'make pristine' (or make check) first: the cover letter's test lines come from them"
+	{ read -r sha; while read -r name status; do
+		if [ "$1" = patched ]; then on_series[$name]=$status; else on_pristine[$name]=$status; fi
+	done; } < <(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(d.get("applied_sha256", "-"))
+for t in d["tests"]: print(t["name"], t["status"])' "$f")
+	[ "$sha" = "$2" ] || die "$f is a run of other patches than ${3} (applied_sha256 $sha): run 'make all' and 'make pristine' again"
+}
+needs_runs=
+for g in "${names[@]}"; do grep -qx '@TESTS@' "$COVER_DIR/cover-letter-$g.txt" && needs_runs=1; done
+if [ -n "$needs_runs" ]; then
+	run_results patched "$(series_sums "$SERIES" "$PATCH_DIR" | sha256sum | cut -d' ' -f1)" "this series"
+	run_results pristine "$(printf '' | sha256sum | cut -d' ' -f1)" "none"
+fi
+# tests_text POSTING: the tests that passed on both kernels, then those each patch of the posting
+# claims, by kind, each as the runs showed it (pass with the series; XFAIL or SKIP on pristine),
+# wrapped to 72 columns. A claim the runs do not back stops the letter, naming the test.
 tests_text() {
-	local g=$1 k=0 j p t c kind list
+	local g=$1 k=0 j p t c kind list bad=() want
 	{
-		list=$(for t in "${tests[@]}"; do if [ "${t#* }" = both ]; then echo "${t% *}"; fi; done)
-		echo "  pass on both kernels ($(wc -l <<<"$list")):"
+		list=$(for t in "${tests[@]}"; do
+			if [ "${t#* }" = both ] && [ "${on_series[${t% *}]:-}" = pass ] &&
+				[ "${on_pristine[${t% *}]:-}" = pass ]; then echo "${t% *}"; fi
+		done)
+		echo "  passed on both kernels ($(grep -c . <<<"$list")):"
 		echo "    $(paste -sd, <<<"$list" | sed 's/,/, /g')"
 		for ((j = first[$g]; j <= last[$g]; j++)); do
 			k=$((k + 1)) p=${patches[$j]}
 			for kind in xfail-pristine patched; do
+				want=xfail
+				[ "$kind" = patched ] && want=skip
 				list=$(for t in "${tests[@]}"; do
 					[ "${t#* }" = "$kind" ] || continue
 					for c in "${claims[@]}"; do
 						# shellcheck disable=SC2053 # the glob is a pattern
-						if [ "${c%% *}" = "$p" ] && [[ ${t% *} == ${c#* } ]]; then echo "${t% *}"; break; fi
+						if [ "${c%% *}" = "$p" ] && [[ ${t% *} == ${c#* } ]]; then
+							if [ "${on_series[${t% *}]:-}" = pass ] && [ "${on_pristine[${t% *}]:-}" = "$want" ]; then
+								echo "${t% *}"
+							else
+								echo "! ${t% *} (series: ${on_series[${t% *}]:-not run}, pristine: ${on_pristine[${t% *}]:-not run})"
+							fi
+							break
+						fi
 					done
 				done)
 				[ -n "$list" ] || continue
+				if grep -q '^! ' <<<"$list"; then
+					grep '^! ' <<<"$list" | sed 's/^! /mbox: error: the recorded runs do not back /' >&2
+					echo "@FAILED@"
+					continue
+				fi
 				case $kind in
-				xfail-pristine) echo "  fail on pristine v$LINUX_VERSION, pass with patch $k ($(wc -l <<<"$list")):" ;;
-				patched) echo "  skipped without patch $k (behaviour it adds), pass with it ($(wc -l <<<"$list")):" ;;
+				xfail-pristine) echo "  failed on pristine v$LINUX_VERSION (expected), passed with patch $k ($(wc -l <<<"$list")):" ;;
+				patched) echo "  skipped without patch $k (behaviour it adds), passed with it ($(wc -l <<<"$list")):" ;;
 				esac
 				echo "    $(paste -sd, <<<"$list" | sed 's/,/, /g')"
 			done
@@ -162,6 +204,8 @@ for g in "${names[@]}"; do
 		done
 		printf -- '-- \n%s\n\n' "$(git --version | sed 's/^git version //')"
 	} >"$cover"
+	! grep -q '@FAILED@' "$cover" ||
+		die "posting $g: the cover letter claims tests the recorded runs do not back (above); nothing written to $out"
 
 	{ echo 0000-cover-letter.patch; printf '%s\n' "${posted[@]}"; } >"$dir/series"
 	for p in 0000-cover-letter.patch "${posted[@]}"; do

@@ -10,6 +10,17 @@
 # series_patches SERIES: the patch names, in order.
 series_patches() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$1" | awk '{print $1}'; }
 
+# series_sums SERIES PATCH_DIR: "SHA256 NAME" for every patch, in order, SHA256 that of the diff
+# alone (a changelog edit changes nothing a build or a test sees). Fails naming a missing patch.
+# apply.sh records what a tree has in this form; a run's results.json carries its sha256.
+series_sums() {
+	local name
+	while read -r name; do
+		[ -f "$2/$name" ] || { printf 'series names %s, which is not in %s/\n' "$name" "${2#"$TOP"/}" >&2; return 1; }
+		printf '%s %s\n' "$(awk '/^(diff |--- |Index: )/ { d = 1 } d' "$2/$name" | sha256sum | cut -d' ' -f1)" "$name"
+	done < <(series_patches "$1")
+}
+
 # series_postings SERIES: "POSTING PATCH" for every patch, in order.
 series_postings() {
 	awk 'BEGIN { g = "series" }

@@ -47,8 +47,11 @@ unexpected_skips=$(tr -d '\r' <"$ktap" | grep -E '^ok [0-9]+ .* # SKIP' |
 [ -z "$unexpected_skips" ] || problem "tests skipped themselves (a skip is never a pass): $unexpected_skips"
 
 # results.json: the top-level results, with each test's time from the runner's "# NAME: exit RC
-# after Ss" line.
-tr -d '\r' <"$ktap" | awk -v flavour="$FLAVOUR" -v list="$LIST" '
+# after Ss" line, and the sha256 of the patches the kernel had ("sum name" lines of
+# <flavour>/applied, empty for pristine), by which make mbox knows what a run tested.
+applied=$(flavour_dir "$FLAVOUR")/applied
+applied_sha=$( { [ -f "$applied" ] && cat "$applied"; true; } | sha256sum | cut -d' ' -f1)
+tr -d '\r' <"$ktap" | awk -v flavour="$FLAVOUR" -v list="$LIST" -v applied="$applied_sha" '
 	function esc(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, " ", s); return s }
 	/^# [^ ]+: exit [0-9]+ after [0-9.]+s$/ { t = $0; sub(/^# /, "", t); n = t; sub(/:.*/, "", n)
 		s = t; sub(/.* after /, "", s); sub(/s$/, "", s); secs[n] = s; next }
@@ -61,7 +64,7 @@ tr -d '\r' <"$ktap" | awk -v flavour="$FLAVOUR" -v list="$LIST" '
 		else if (dir ~ /^TIMEOUT/) status = "timeout"
 		names[++nt] = name; st[nt] = status; dirs[nt] = dir; count[status]++ }
 	END {
-		printf "{\n  \"flavour\": \"%s\",\n  \"list\": \"%s\",\n  \"tests\": [", esc(flavour), esc(list)
+		printf "{\n  \"flavour\": \"%s\",\n  \"list\": \"%s\",\n  \"applied_sha256\": \"%s\",\n  \"tests\": [", esc(flavour), esc(list), applied
 		for (i = 1; i <= nt; i++)
 			printf "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %s, " \
 				"\"directive\": \"%s\"}", (i > 1 ? "," : ""), esc(names[i]), st[i],

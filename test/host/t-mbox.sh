@@ -6,7 +6,9 @@
 # postings (git-am.sh builds the repository), it writes one mbox per posting, numbered within
 # the posting, each cover letter with only its posting's short log and diffstat, the second with
 # the first's prerequisite-patch-id lines, each passing gate-format; a series without "##
-# posting" lines is the one posting "series".
+# posting" lines is the one posting "series". The test lines (@TESTS@) come from the recorded runs
+# of the series and of pristine: none, a run of other patches, or a claim a run contradicts stops
+# it.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=synth.sh
@@ -29,6 +31,37 @@ expect_fail "no git-am repository" "no git-am repository .*make git-am" "$mbox"
 if [ -e "$BUILD_DIR/mbox" ]; then fail "$BUILD_DIR/mbox exists after the failures"; else pass "nothing written"; fi
 
 "$HT_TOP/scripts/git-am.sh" >/dev/null 2>&1 || fail "git-am.sh on the synthetic series"
+# The recorded runs the test lines come from: results.json of the series and of pristine, as
+# verdict.sh writes them (applied_sha256: the diffs of the patches the kernel had).
+results() { # FLAVOUR APPLIED_SHA OVERRIDE_NAME OVERRIDE_STATUS
+	mkdir -p "$BUILD_DIR/$1/logs"
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$HT_TOP/test/tests.list" | awk '{print $1, $2}' |
+		python3 -c 'import json, sys
+flavour, sha, oname, ostatus = sys.argv[1:5]
+tests = []
+for line in sys.stdin:
+    name, kind = line.split()
+    if flavour == "patched":
+        status = "pass"
+    else:
+        status = {"both": "pass", "xfail-pristine": "xfail", "patched": "skip"}[kind]
+    if name == oname:
+        status = ostatus
+    tests.append({"name": name, "status": status, "seconds": 1.0, "directive": ""})
+print(json.dumps({"flavour": flavour, "list": "tests", "applied_sha256": sha, "tests": tests}))
+' "$1" "$2" "${3:--}" "${4:--}" >"$BUILD_DIR/$1/logs/results.json"
+}
+sums=$(bash -c '. "$1/scripts/lib.sh"; . "$1/scripts/series-lib.sh"; series_sums "$2" "$3"' - "$HT_TOP" "$SERIES" "$PATCH_DIR" |
+	sha256sum | cut -d' ' -f1)
+none=$(printf '' | sha256sum | cut -d' ' -f1)
+expect_fail "no recorded runs" "no recorded run at .*patched/logs/results.json.*make all" "$mbox"
+results patched "$none"
+results pristine "$none"
+expect_fail "a run of other patches" "patched/logs/results.json is a run of other patches than this series" "$mbox"
+results patched "$sums"
+results pristine "$none" devdax/vm-1g pass
+expect_fail "a claim the runs do not back" "do not back devdax/vm-1g \(series: pass, pristine: pass\)" "$mbox"
+results pristine "$none"
 expect_ok "two postings" "$mbox"
 out=$BUILD_DIR/mbox
 subjects() { grep '^Subject: ' "$1" | paste -sd'|'; }
@@ -48,7 +81,7 @@ if [ "$(grep -c '^prerequisite-patch-id: [0-9a-f]\{40\}$' "$c")" = 2 ] &&
 else fail "prerequisite-patch-id lines"; fi
 if grep -q '^ *figures$' "$c" && ! grep -q 'figures' "$out/fixes.mbox"; then pass "figures where @NUMBERS@ asks"; else
 	fail "figures misplaced"; fi
-if grep -q 'fail on pristine v7.2.8, pass with patch 2 (1):' "$out/fixes/patches/0000-cover-letter.patch"; then
+if grep -q 'failed on pristine v7.2.8 (expected), passed with patch 2 (1):' "$out/fixes/patches/0000-cover-letter.patch"; then
 	pass "the fixes' tests, by patch"; else fail "@TESTS@ of the fixes: $(sed -n '/both kernels/,/^$/p' "$out/fixes.mbox")"; fi
 want=$(printf '0000-cover-letter.patch\n%s\n%s' "$(sed -n 3p "$SERIES" | cut -d' ' -f1)" "$(sed -n 4p "$SERIES" | cut -d' ' -f1)")
 if [ "$(cat "$out/fixes/series")" = "$want" ]; then pass "fixes/series: the cover letter and the posting's patches"; else
