@@ -345,6 +345,31 @@ static int store_sigbus(char *p, u32 val)
 	return bus;
 }
 
+/* Does the smaps entry of the mapping at @p list VmFlag @flag ("nh": VM_NOHUGEPAGE)? */
+static int vm_flag(const char *p, const char *flag)
+{
+	char line[512], want[32];
+	int in = 0, found = 0;
+	FILE *f = fopen("/proc/self/smaps", "r");
+
+	if (!f)
+		return 0;
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)p);
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') > strchr(line, '-'))
+			in = !strncmp(line, want, strlen(want));
+		if (in && !strncmp(line, "VmFlags:", 8)) {
+			static const char sep[] = { ' ', '\n', 0 };
+			char *t;
+
+			for (t = strtok(line + 8, sep); t; t = strtok(NULL, sep))
+				found |= !strcmp(t, flag);
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 enum nohuge_how { NOHUGE_MADVISE, NOHUGE_PRCTL, NOHUGE_UNDO };
 
 /*
@@ -375,6 +400,13 @@ static int nohuge_child(enum nohuge_how how)
 			_exit(2);
 		if (how != NOHUGE_PRCTL && madvise(q, len, MADV_NOHUGEPAGE)) {
 			ktap_print("MADV_NOHUGEPAGE: %s", strerror(errno));
+			_exit(2);
+		}
+		/* The policy is in force: what follows tests the kernel, not a no-op. */
+		if (how == NOHUGE_PRCTL ? prctl(PR_GET_THP_DISABLE, 0, 0, 0, 0) != 1 :
+					  !vm_flag(q, "nh")) {
+			ktap_print("THP is not disabled: %s", how == NOHUGE_PRCTL ?
+				   "PR_GET_THP_DISABLE is not 1" : "no 'nh' in the VMA's VmFlags");
 			_exit(2);
 		}
 		if (how == NOHUGE_UNDO) {
