@@ -35,6 +35,22 @@ else
 FLAVOUR := debug
 endif
 endif
+# GDB=1 (make gdb): the kernel with debug information and the GDB scripts
+# (kernel-config/gdb.config), in build/gdb (PATCHED=0: build/gdb-pristine).
+ifeq ($(GDB),1)
+FRAGMENTS := kernel-config/base.config kernel-config/gdb.config
+BOOT_TIMEOUT := 86400
+BUILD_TARGETS := bzImage scripts_gdb
+export BUILD_TARGETS
+ifeq ($(PATCHED),0)
+FLAVOUR := gdb-pristine
+SERIES := $(CURDIR)/conf/pristine.series
+SERIES_ANNOTATED := $(CURDIR)/series
+export SERIES_ANNOTATED
+else
+FLAVOUR := gdb
+endif
+endif
 FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
 SERIES ?= $(CURDIR)/series
 BUILD_DIR ?= $(CURDIR)/build
@@ -51,6 +67,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test list shell \
+	gdb gdb-boot \
 	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox export refresh \
@@ -115,6 +132,15 @@ test:
 # for pristine, DEBUG=1 for the debug kernel. Exit the shell to power it off.
 shell: build image
 	@GUEST_SHELL=1 LIST=tests $(S)/boot.sh
+
+# The guest tests T (default all) on a kernel with debug information, QEMU waiting for gdb on
+# localhost:1234 before the kernel starts; the gdb command line is printed (PATCHED=0: pristine).
+gdb:
+	@$(MAKE) --no-print-directory GDB=1 TESTS="$(or $(T),*)" gdb-boot
+
+gdb-boot: build image
+	@GUEST_GDB=1 LIST=tests $(S)/boot.sh
+	@LIST=tests $(S)/verdict.sh
 
 # The guest tests of each list of SUITES matching TESTS (or T), with kind, timeout and the patches
 # that claim them.
@@ -276,6 +302,8 @@ help:
 ##H                  that claim them
 ##H   shell          the same guest with an interactive shell instead of the tests (PATCHED=0,
 ##H                  DEBUG=1 as for the tests); exit the shell to power it off
+##H   gdb [T=GLOB]   the tests on a kernel with debug info and GDB scripts (kernel-config/
+##H                  gdb.config, build/gdb), QEMU waiting for gdb on :1234; prints the gdb line
 ##H   ndctl          ndctl 81's own tests (test/ndctl.list: device-dax, dax-dev) alone, in a
 ##H                  guest with an e820 pmem range (conf/guest.ndctl.env); PATCHED=0: pristine
 ##H

@@ -63,6 +63,17 @@ cmdline+=" harness.xfail=$(sed -n 's/^xfail //p' <<<"$expect") harness.skip=$(se
 [ -n "${MEMMAP:-}" ] && cmdline+=" memmap=$MEMMAP"
 [ -n "${GUEST_PARAMS:-}" ] && cmdline+=" $GUEST_PARAMS"
 read -r -a qemu_args <<<"${QEMU_ARGS:-}"
+# GUEST_GDB=1 (make gdb): QEMU waits for gdb on localhost:1234 before the kernel runs; the
+# watchdog is off (a test stopped at a breakpoint is not stuck).
+if [ "${GUEST_GDB:-0}" = 1 ]; then
+	qemu_args+=(-s -S)
+	cmdline+=" nokaslr"
+	vmlinux=$dir/obj/vmlinux
+	say "QEMU waits for gdb; in another terminal:"
+	say "  gdb -ex 'add-auto-load-safe-path $dir/obj' -ex 'target remote :1234' $vmlinux"
+	say "  then: continue (lx-symbols, lx-dmesg, lx-ps, ... from the kernel's GDB scripts)"
+	WATCHDOG_MARGIN=1000000000
+fi
 
 console=$logs/console.log
 ktap=$logs/ktap.log

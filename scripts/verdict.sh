@@ -7,7 +7,8 @@
 # runner's "# SKIP needs a patch ..." is expected), the runner did not finish, or the kernel log
 # holds a splat outside a window where a test expects one. Expected failures are "ok ... # XFAIL".
 # Also writes results.json beside the logs: one entry per test (name, status pass, fail, skip,
-# xfail or timeout, seconds, and the directive's text), and the counts.
+# xfail or timeout, seconds, and the directive's text), and the counts. A splat's stack traces are
+# decoded (scripts/decode_stacktrace.sh) when the flavour's vmlinux has debug information.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -92,7 +93,17 @@ if [ -f "$console" ]; then
 	if [ -n "$splats" ]; then
 		problem "the kernel log has splats (full log: $console):"
 		first=$(echo "$splats" | head -n 1 | cut -d: -f1)
-		sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$console" | sed 's/^/  | /' >&2
+		excerpt=$(sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$console")
+		# With debug information (make gdb's kernel, say), the stack traces get file:line.
+		vmlinux=$(flavour_dir "$FLAVOUR")/obj/vmlinux tree=$(flavour_dir "$FLAVOUR")/$TREE_NAME
+		if [ -x "$tree/scripts/decode_stacktrace.sh" ] && [ -f "$vmlinux" ] &&
+			readelf -S --wide "$vmlinux" 2>/dev/null | grep -q '\.debug_info' &&
+			decoded=$(printf '%s\n' "$excerpt" | "$tree/scripts/decode_stacktrace.sh" "$vmlinux" "$tree" 2>/dev/null) &&
+			[ -n "$decoded" ]; then
+			excerpt="$decoded"
+			say "stack traces decoded with $vmlinux"
+		fi
+		printf '%s\n' "$excerpt" | sed 's/^/  | /' >&2
 	fi
 	grep -q 'Kernel panic' "$console" && problem "the kernel panicked"
 else
