@@ -4,7 +4,9 @@
 Reads BUILD_DIR/check-gates ("NAME STATUS SECONDS" lines, written by make check) and the
 results.json that verdict.sh writes beside each boot's logs: the series (patched/logs*),
 pristine v7.2.8 (pristine/logs*) and each fix alone (fix-only/logs-NNNN/LIST). Prints one
-table; a test a kernel did not run is "-". Exits 0: it reports, make check decides.
+table; a test a kernel did not run is "-". With --json, writes BUILD_DIR/results.json instead
+(every boot's results.json, by path, and the gates), quietly: verdict.sh calls it after every
+boot. Exits 0: it reports, make check decides.
 """
 import glob
 import json
@@ -40,7 +42,37 @@ def fix_only():
     return out
 
 
+def write_json():
+    """BUILD_DIR/results.json: the gates and every boot's results, by their logs' path."""
+    runs = {}
+    for path in sorted(glob.glob(os.path.join(build, "**", "results.json"), recursive=True)):
+        rel = os.path.relpath(path, build)
+        if rel == "results.json":
+            continue
+        try:
+            with open(path) as f:
+                runs[os.path.dirname(rel)] = json.load(f)
+        except (OSError, ValueError):
+            continue
+    gates = []
+    path = os.path.join(build, "check-gates")
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                name, status, secs = (line.split() + ["", "", ""])[:3]
+                gates.append({"name": name, "status": status,
+                              "seconds": int(secs) if secs.isdigit() else None})
+    tmp = os.path.join(build, "results.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump({"gates": gates, "runs": runs}, f, indent=1)
+        f.write("\n")
+    os.replace(tmp, os.path.join(build, "results.json"))
+    return 0
+
+
 def main():
+    if sys.argv[1:] == ["--json"]:
+        return write_json()
     rows = []
     gates = os.path.join(build, "check-gates")
     if os.path.exists(gates):

@@ -74,6 +74,8 @@ tr -d '\r' <"$ktap" | awk -v flavour="$FLAVOUR" -v list="$LIST" -v applied="$app
 		split("pass fail skip xfail timeout", k, " ")
 		for (i = 1; i <= 5; i++) printf "%s\"%s\": %d", (i > 1 ? ", " : ""), k[i], count[k[i]] + 0
 		printf "}\n}\n" }' >"$logs/results.json"
+# And build/results.json, every run's results together (scripts/summary.py).
+BUILD_DIR=$BUILD_DIR python3 "$TOP/scripts/summary.py" --json || say "could not write $BUILD_DIR/results.json"
 
 reported=$((passed + failed + skipped + xfail))
 [ "$finished" -eq 1 ] || problem "the guest's test runner did not finish (crash, panic or timeout?)"

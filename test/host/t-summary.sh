@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make check's closing table (scripts/summary.py): the gates in order with status and time, then
 # every guest test with its status on the series, on pristine and on each fix alone, from the
-# results.json files verdict.sh writes; a test a kernel did not run is "-".
+# results.json files verdict.sh writes; a test a kernel did not run is "-". --json writes them
+# all, with the gates, to build/results.json.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -32,4 +33,13 @@ for re in "${want_rows[@]}"; do
 	i=$((i + 1))
 	if sed -n "${i}p" <<<"$out" | grep -qE "$re"; then pass "row $i: /$re/"; else fail "row $i is not /$re/"; fi
 done
+BUILD_DIR=$BUILD_DIR python3 "$HT_TOP/scripts/summary.py" --json
+if python3 - "$BUILD_DIR/results.json" <<'P'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [g["name"] for g in d["gates"]] == ["lint", "all"], d["gates"]
+assert sorted(d["runs"]) == ["fix-only/logs-0004/tests", "patched/logs", "pristine/logs"], sorted(d["runs"])
+assert d["runs"]["pristine/logs"]["tests"][1]["status"] == "xfail"
+P
+then pass "build/results.json: the gates and every boot's results"; else fail "build/results.json: $(head -c 400 "$BUILD_DIR/results.json")"; fi
 ht_exit
