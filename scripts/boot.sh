@@ -80,15 +80,18 @@ ktap=$logs/ktap.log
 : >"$console"
 : >"$ktap"
 
+# The machine, the same for the tests, make shell and make gdb: the serial ports, the kernel
+# command line and the extra arguments are added per use.
+qemu_machine=(qemu-system-x86_64
+	-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS"
+	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}"
+	-kernel "$kernel" -initrd "$initrd" -display none -no-reboot -nic none)
+
 # GUEST_SHELL=1 (make shell): the same guest with an interactive shell on the console instead of
 # the tests; no timeout, no verdict. Ctrl-A X stops QEMU.
 if [ "${GUEST_SHELL:-0}" = 1 ]; then
-	qemu_cmd=(qemu-system-x86_64
-		-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS"
-		-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}"
-		-kernel "$kernel" -initrd "$initrd" -append "$cmdline harness.shell=1"
-		-display none -serial mon:stdio -serial "file:$ktap"
-		-no-reboot -nic none "${qemu_args[@]}")
+	qemu_cmd=("${qemu_machine[@]}" -append "$cmdline harness.shell=1"
+		-serial mon:stdio -serial "file:$ktap" "${qemu_args[@]}")
 	printf '%q ' "${qemu_cmd[@]}" >"$logs/qemu.cmd"
 	echo >>"$logs/qemu.cmd"
 	say "a shell in the $FLAVOUR guest ($accel); exit powers it off, Ctrl-A X stops QEMU"
@@ -127,12 +130,8 @@ tail --pid=$$ -n +1 -F "$ktap" 2>/dev/null | show_results &
 progress=$!
 trap 'kill $progress 2>/dev/null || true' EXIT
 rc=0
-qemu_cmd=(qemu-system-x86_64
-	-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS"
-	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}"
-	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
-	-display none -monitor none -serial "file:$console" -serial "file:$ktap"
-	-no-reboot -nic none "${qemu_args[@]}")
+qemu_cmd=("${qemu_machine[@]}" -append "$cmdline" -monitor none
+	-serial "file:$console" -serial "file:$ktap" "${qemu_args[@]}")
 # The command as run, to rerun by hand (the kernel command line is its -append).
 printf '%q ' "${qemu_cmd[@]}" >"$logs/qemu.cmd"
 echo >>"$logs/qemu.cmd"
