@@ -65,7 +65,7 @@ synth_series() {
 	synth_commit drivers/dax/device.c 3 "device-dax: map with pfn_t devmap entries"
 	synth_commit drivers/dax/device.c 30 "device-dax: report why a fault is refused or falls back"
 	rm -rf "$pdir"
-	synth_git format-patch -q -N --zero-commit --no-renames -o "$pdir" base..HEAD
+	synth_git format-patch -q -N --zero-commit --no-renames --abbrev=9 -o "$pdir" base..HEAD
 	local f
 	mapfile -t f < <(cd "$pdir" && printf '%s\n' *.patch)
 	cat >"$series" <<-EOL
