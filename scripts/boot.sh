@@ -70,7 +70,7 @@ if [ "${GUEST_GDB:-0}" = 1 ]; then
 	cmdline+=" nokaslr"
 	vmlinux=$dir/obj/vmlinux
 	say "QEMU waits for gdb; in another terminal:"
-	say "  gdb -ex 'add-auto-load-safe-path $dir/obj' -ex 'target remote :1234' $vmlinux"
+	say "  gdb -iex 'add-auto-load-safe-path $dir/obj' -ex 'target remote :1234' $vmlinux"
 	say "  then: continue (lx-symbols, lx-dmesg, lx-ps, ... from the kernel's GDB scripts)"
 	WATCHDOG_MARGIN=1000000000
 fi
