@@ -140,8 +140,8 @@ tests_text() {
 					continue
 				fi
 				case $kind in
-				xfail-pristine) echo "  failed on pristine v$LINUX_VERSION (expected), passed with patch $k ($(wc -l <<<"$list")):" ;;
-				patched) echo "  skipped without patch $k (behaviour it adds), passed with it ($(wc -l <<<"$list")):" ;;
+				xfail-pristine) echo "  patch $k's tests: failed on v$LINUX_VERSION, passed with the series ($(wc -l <<<"$list")):" ;;
+				patched) echo "  patch $k's tests: skipped on v$LINUX_VERSION, passed with the series ($(wc -l <<<"$list")):" ;;
 				esac
 				echo "    $(paste -sd, <<<"$list" | sed 's/,/, /g')"
 			done

@@ -81,7 +81,7 @@ if [ "$(grep -c '^prerequisite-patch-id: [0-9a-f]\{40\}$' "$c")" = 2 ] &&
 else fail "prerequisite-patch-id lines"; fi
 if grep -q '^ *figures$' "$c" && ! grep -q 'figures' "$out/fixes.mbox"; then pass "figures where @NUMBERS@ asks"; else
 	fail "figures misplaced"; fi
-if grep -q 'failed on pristine v7.2.8 (expected), passed with patch 2 (1):' "$out/fixes/patches/0000-cover-letter.patch"; then
+if grep -q "patch 2's tests: failed on v7.2.8, passed with the series (1):" "$out/fixes/patches/0000-cover-letter.patch"; then
 	pass "the fixes' tests, by patch"; else fail "@TESTS@ of the fixes: $(sed -n '/both kernels/,/^$/p' "$out/fixes.mbox")"; fi
 want=$(printf '0000-cover-letter.patch\n%s\n%s' "$(sed -n 3p "$SERIES" | cut -d' ' -f1)" "$(sed -n 4p "$SERIES" | cut -d' ' -f1)")
 if [ "$(cat "$out/fixes/series")" = "$want" ]; then pass "fixes/series: the cover letter and the posting's patches"; else
