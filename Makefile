@@ -22,34 +22,28 @@ PATCHED ?= 1
 # lockdep, ...), in build/debug (with PATCHED=0: pristine v7.2.8, in build/debug-pristine); any
 # target that builds and boots works with it.
 DEBUG ?= 0
-ifeq ($(DEBUG),1)
-FRAGMENTS := kernel-config/base.config kernel-config/debug.config
-BOOT_TIMEOUT := 3600
+# DEBUG=1 and GDB=1 (make gdb: debug information and the GDB scripts) build a kernel of that kind
+# with kernel-config/<kind>.config on top of the base, in build/<kind>, or with PATCHED=0 pristine
+# v$(LINUX_VERSION) in build/<kind>-pristine (no patches; the series' expectations).
+KERNEL_KIND := $(if $(filter 1,$(GDB)),gdb,$(if $(filter 1,$(DEBUG)),debug))
+ifneq ($(KERNEL_KIND),)
+FRAGMENTS := kernel-config/base.config kernel-config/$(KERNEL_KIND).config
 ifeq ($(PATCHED),0)
-# Pristine v7.2.8 as a debug kernel, in build/debug-pristine: no patches, the series' expectations.
-FLAVOUR := debug-pristine
+FLAVOUR := $(KERNEL_KIND)-pristine
 SERIES := $(CURDIR)/conf/pristine.series
 SERIES_ANNOTATED := $(CURDIR)/series
 export SERIES_ANNOTATED
 else
-FLAVOUR := debug
+FLAVOUR := $(KERNEL_KIND)
 endif
 endif
-# GDB=1 (make gdb): the kernel with debug information and the GDB scripts
-# (kernel-config/gdb.config), in build/gdb (PATCHED=0: build/gdb-pristine).
-ifeq ($(GDB),1)
-FRAGMENTS := kernel-config/base.config kernel-config/gdb.config
+ifeq ($(KERNEL_KIND),debug)
+BOOT_TIMEOUT := 3600
+endif
+ifeq ($(KERNEL_KIND),gdb)
 BOOT_TIMEOUT := 86400
 BUILD_TARGETS := bzImage scripts_gdb
 export BUILD_TARGETS
-ifeq ($(PATCHED),0)
-FLAVOUR := gdb-pristine
-SERIES := $(CURDIR)/conf/pristine.series
-SERIES_ANNOTATED := $(CURDIR)/series
-export SERIES_ANNOTATED
-else
-FLAVOUR := gdb
-endif
 endif
 FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
 SERIES ?= $(CURDIR)/series

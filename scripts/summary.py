@@ -42,6 +42,15 @@ def fix_only():
     return out
 
 
+def check_gates():
+    """(name, status, seconds) of every line make check wrote to BUILD_DIR/check-gates."""
+    path = os.path.join(build, "check-gates")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [tuple((line.split() + ["", "", ""])[:3]) for line in f if line.strip()]
+
+
 def write_json():
     """BUILD_DIR/results.json: the gates and every boot's results, by their logs' path."""
     runs = {}
@@ -54,14 +63,8 @@ def write_json():
                 runs[os.path.dirname(rel)] = json.load(f)
         except (OSError, ValueError):
             continue
-    gates = []
-    path = os.path.join(build, "check-gates")
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                name, status, secs = (line.split() + ["", "", ""])[:3]
-                gates.append({"name": name, "status": status,
-                              "seconds": int(secs) if secs.isdigit() else None})
+    gates = [{"name": name, "status": status, "seconds": int(secs) if secs.isdigit() else None}
+             for name, status, secs in check_gates()]
     tmp = os.path.join(build, "results.json.tmp")
     with open(tmp, "w") as f:
         json.dump({"gates": gates, "runs": runs}, f, indent=1)
@@ -73,13 +76,8 @@ def write_json():
 def main():
     if sys.argv[1:] == ["--json"]:
         return write_json()
-    rows = []
-    gates = os.path.join(build, "check-gates")
-    if os.path.exists(gates):
-        with open(gates) as f:
-            for line in f:
-                name, status, secs = (line.split() + ["", "", ""])[:3]
-                rows.append((name, status, "", "", secs + " s" if secs else ""))
+    rows = [(name, status, "", "", secs + " s" if secs else "")
+            for name, status, secs in check_gates()]
     series = results("patched/logs*/results.json")
     pristine = results("pristine/logs*/results.json")
     fixes = fix_only()
