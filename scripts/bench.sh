@@ -69,3 +69,5 @@ rm -rf "$out"
 mv "$out.tmp" "$out"
 cat "$out/results.md"
 say "results: ${out#"$TOP"/}/results.md, plot: ${out#"$TOP"/}/results.svg"
+# The figures in build/kcidb.json too (and build/results.json refreshed).
+BUILD_DIR=$BUILD_DIR python3 "$TOP/scripts/summary.py" --json || say "could not write $BUILD_DIR/kcidb.json"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Stage "build": build the flavour's bzImage out of tree, through ccache.
 # Input: the flavour's tree and obj/.config. Output: $BUILD_DIR/<flavour>/obj/arch/x86/boot/bzImage;
-# the full build output in $BUILD_DIR/<flavour>/obj/build.log.
+# the full build output in $BUILD_DIR/<flavour>/obj/build.log, and a record of the build (what,
+# when, how long, with what, its status) in obj/build.json, which the boots' results.json carry
+# into build/kcidb.json (scripts/kcidb.py).
 # For other uses (scripts/gate-build.sh): OBJ_NAME (default obj), KARCH (the kernel's ARCH) and
 # BUILD_TARGETS (default bzImage; e.g. a list of objects).
 set -euo pipefail
@@ -26,6 +28,24 @@ fi
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_USER=devmap KBUILD_BUILD_HOST=harness
 
 log=$obj/build.log
+# record_build STATUS: obj/build.json, for a bzImage build (PASS or FAIL).
+record_build() {
+	[ "$targets" = bzImage ] || return 0
+	B_STATUS=$1 B_FLAVOUR=$FLAVOUR B_ARCH=${KARCH:-$(uname -m)} B_START=$start B_END=$(date +%s) \
+	B_CC=$($cc --version 2>/dev/null | head -n 1) B_CONFIG=$(cat "$obj/config.name" 2>/dev/null || echo unknown) \
+	B_CMD="make O=${obj#"$BUILD_DIR"/} CC='$cc' -j$JOBS $targets" B_LOG=${log#"$BUILD_DIR"/} \
+	B_PATCHSET=$(patchset_hash "$dir/applied") B_PATCHES=$(awk '{print $2}' "$dir/applied" 2>/dev/null || true) \
+	python3 -c '
+import datetime, json, os, sys
+e = os.environ
+start = int(e["B_START"])
+json.dump({"flavour": e["B_FLAVOUR"], "architecture": e["B_ARCH"], "status": e["B_STATUS"],
+           "start_time": datetime.datetime.fromtimestamp(start, datetime.timezone.utc).isoformat(),
+           "duration": int(e["B_END"]) - start, "compiler": e["B_CC"], "command": e["B_CMD"],
+           "config_name": e["B_CONFIG"], "log": e["B_LOG"], "patchset_hash": e["B_PATCHSET"],
+           "patches": e["B_PATCHES"].split()}, sys.stdout, indent=1)
+print()' >"$obj/build.json" || say "could not write $obj/build.json"
+}
 say "building $FLAVOUR${KARCH:+ ($KARCH)} ($JOBS jobs, log: ${log#"$TOP"/})"
 start=$(date +%s)
 # Quiet unless V is set (V=1 streams the build, with the kernel's full command lines): a line
@@ -54,8 +74,10 @@ fi
 if [ "$rc" -ne 0 ]; then
 	say "first errors:"
 	grep -m 10 -E 'error:|Error [0-9]' "$log" | sed 's/^/  /' >&2 || true
+	record_build FAIL
 	die "kernel build of $FLAVOUR failed (full log: $log)"
 fi
+record_build PASS
 if [ "$targets" = bzImage ]; then
 	say "built $obj/arch/x86/boot/bzImage in $(( $(date +%s) - start )) s"
 else

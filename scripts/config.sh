@@ -31,9 +31,11 @@ kconfig_hunks() {
 }
 stamp=$obj/config.stamp
 id=$({ echo "${KARCH:-}"; cat "${frags[@]}"; kconfig_hunks; } | sha256sum | awk '{print $1}')
+mkdir -p "$obj"
+# The configuration's name, for the build record (scripts/build.sh): tinyconfig+FRAGMENT+...
+printf 'tinyconfig%s\n' "$(printf '+%s' "${frags[@]##*/}")" >"$obj/config.name"
 [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ] && [ -f "$obj/.config" ] && exit 0
 
-mkdir -p "$obj"
 rm -f "$stamp"
 arch=(${KARCH:+ARCH=$KARCH})
 make -s -C "$tree" O="$obj" "${arch[@]}" tinyconfig >/dev/null

@@ -24,6 +24,16 @@ flavour_dir() { printf '%s/%s\n' "$BUILD_DIR" "$1"; }
 # logs_dir FLAVOUR_DIR LIST: where a boot of test/LIST.list keeps its logs (logs for the main list).
 logs_dir() { if [ "$2" = tests ]; then printf '%s/logs\n' "$1"; else printf '%s/logs-%s\n' "$1" "$2"; fi; }
 
+# patchset_hash APPLIED: KCIDB's patchset hash of the patches an "sum name" file (a flavour's
+# applied) lists: the sha256 of the newline-terminated sha256 of each patch file of
+# ${PATCH_DIR:-patches/}, in order; empty when none is applied (pristine).
+patchset_hash() {
+	local names
+	names=$(awk '{print $2}' "$1" 2>/dev/null) || true
+	[ -n "$names" ] || return 0
+	(cd "${PATCH_DIR:-$TOP/patches}" && xargs sha256sum <<<"$names") | cut -c-64 | sha256sum | cut -c-64
+}
+
 # need_cmd CMD...: fail naming the missing commands (scripts/deps.sh installs them).
 need_cmd() {
 	local c missing=()

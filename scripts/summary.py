@@ -5,8 +5,9 @@ Reads BUILD_DIR/check-gates ("NAME STATUS SECONDS" lines, written by make check)
 results.json that verdict.sh writes beside each boot's logs: the series (patched/logs*),
 pristine v7.2.8 (pristine/logs*) and each fix alone (fix-only/logs-NNNN/LIST). Prints one
 table; a test a kernel did not run is "-". With --json, writes BUILD_DIR/results.json instead
-(every boot's results.json, by path, and the gates), quietly: verdict.sh calls it after every
-boot. Exits 0: it reports, make check decides.
+(every boot's results.json, by path, and the gates) and BUILD_DIR/kcidb.json (scripts/kcidb.py),
+quietly: verdict.sh calls it after every boot, bench.sh after make bench. Exits 0: it reports,
+make check decides.
 """
 import glob
 import json
@@ -70,6 +71,10 @@ def write_json():
         json.dump({"gates": gates, "runs": runs}, f, indent=1)
         f.write("\n")
     os.replace(tmp, os.path.join(build, "results.json"))
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import kcidb
+    kcidb.build_dir = build
+    kcidb.write()
     return 0
 
 

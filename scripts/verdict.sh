@@ -21,7 +21,8 @@ patterns=${SPLAT_PATTERNS:-$TOP/conf/splat-patterns}
 [ -f "$ktap" ] || die "no results at $ktap (run 'make boot')"
 
 problems=0
-problem() { printf '%s: %s\n' "$FLAVOUR" "$*" >&2; problems=$((problems + 1)); }
+problem_msgs=()
+problem() { printf '%s: %s\n' "$FLAVOUR" "$*" >&2; problems=$((problems + 1)); problem_msgs+=("$*"); }
 
 # Top-level KTAP results; the indented lines before a result are that test's own output.
 # The guest's serial port ends lines with CR LF: strip the CR, or "1..N" never matches.
@@ -46,36 +47,6 @@ unexpected_skips=$(tr -d '\r' <"$ktap" | grep -E '^ok [0-9]+ .* # SKIP' |
 	grep -v ' # SKIP needs a patch this kernel does not have' |
 	sed -E 's/^ok [0-9]+ ([^ ]+).*/\1/' | paste -sd' ' || true)
 [ -z "$unexpected_skips" ] || problem "tests skipped themselves (a skip is never a pass): $unexpected_skips"
-
-# results.json: the top-level results, with each test's time from the runner's "# NAME: exit RC
-# after Ss" line, and the sha256 of the patches the kernel had ("sum name" lines of
-# <flavour>/applied, empty for pristine), by which make mbox knows what a run tested.
-applied=$(flavour_dir "$FLAVOUR")/applied
-applied_sha=$( { [ -f "$applied" ] && cat "$applied"; true; } | sha256sum | cut -d' ' -f1)
-tr -d '\r' <"$ktap" | awk -v flavour="$FLAVOUR" -v list="$LIST" -v applied="$applied_sha" '
-	function esc(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, " ", s); return s }
-	/^# [^ ]+: exit [0-9]+ after [0-9.]+s$/ { t = $0; sub(/^# /, "", t); n = t; sub(/:.*/, "", n)
-		s = t; sub(/.* after /, "", s); sub(/s$/, "", s); secs[n] = s; next }
-	/^(not )?ok [0-9]+ / {
-		ok = $0 !~ /^not /; line = $0; sub(/^(not )?ok [0-9]+ /, "", line)
-		name = line; sub(/ .*/, "", name); dir = ""
-		if (index(line, " # ")) { dir = substr(line, index(line, " # ") + 3) }
-		status = ok ? "pass" : "fail"
-		if (dir ~ /^SKIP/) status = "skip"; else if (dir ~ /^XFAIL/) status = "xfail"
-		else if (dir ~ /^TIMEOUT/) status = "timeout"
-		names[++nt] = name; st[nt] = status; dirs[nt] = dir; count[status]++ }
-	END {
-		printf "{\n  \"flavour\": \"%s\",\n  \"list\": \"%s\",\n  \"applied_sha256\": \"%s\",\n  \"tests\": [", esc(flavour), esc(list), applied
-		for (i = 1; i <= nt; i++)
-			printf "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %s, " \
-				"\"directive\": \"%s\"}", (i > 1 ? "," : ""), esc(names[i]), st[i],
-				(names[i] in secs) ? secs[names[i]] : "null", esc(dirs[i])
-		printf "\n  ],\n  \"counts\": {"
-		split("pass fail skip xfail timeout", k, " ")
-		for (i = 1; i <= 5; i++) printf "%s\"%s\": %d", (i > 1 ? ", " : ""), k[i], count[k[i]] + 0
-		printf "}\n}\n" }' >"$logs/results.json"
-# And build/results.json, every run's results together (scripts/summary.py).
-BUILD_DIR=$BUILD_DIR python3 "$TOP/scripts/summary.py" --json || say "could not write $BUILD_DIR/results.json"
 
 reported=$((passed + failed + skipped + xfail))
 [ "$finished" -eq 1 ] || problem "the guest's test runner did not finish (crash, panic or timeout?)"
@@ -116,6 +87,62 @@ fi
 slowest=$(tr -d '\r' <"$ktap" | sed -nE 's/^# ([^ ]+): exit [0-9]+ after ([0-9.]+)s$/\2 \1/p' |
 	sort -rn | head -n 5 | awk '{ printf "%s%s %s s", (NR > 1 ? ", " : ""), $2, $1 }')
 [ -z "$slowest" ] || echo "slowest: $slowest" >&2
+
+# results.json: the top-level results, with each test's time from the runner's "# NAME: exit RC
+# after Ss" line; the sha256 of the patches the kernel had ("sum name" lines of
+# <flavour>/applied, empty for pristine), by which make mbox knows what a run tested; their names
+# and KCIDB patchset hash; this verdict and its problems; when, under which accelerator; and the
+# build's record (obj/build.json), for build/kcidb.json.
+applied=$(flavour_dir "$FLAVOUR")/applied
+applied_sha=$( { [ -f "$applied" ] && cat "$applied"; true; } | sha256sum | cut -d' ' -f1)
+tr -d '\r' <"$ktap" | awk -v flavour="$FLAVOUR" -v list="$LIST" -v applied="$applied_sha" '
+	function esc(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, " ", s); return s }
+	/^# [^ ]+: exit [0-9]+ after [0-9.]+s$/ { t = $0; sub(/^# /, "", t); n = t; sub(/:.*/, "", n)
+		s = t; sub(/.* after /, "", s); sub(/s$/, "", s); secs[n] = s; next }
+	/^(not )?ok [0-9]+ / {
+		ok = $0 !~ /^not /; line = $0; sub(/^(not )?ok [0-9]+ /, "", line)
+		name = line; sub(/ .*/, "", name); dir = ""
+		if (index(line, " # ")) { dir = substr(line, index(line, " # ") + 3) }
+		status = ok ? "pass" : "fail"
+		if (dir ~ /^SKIP/) status = "skip"; else if (dir ~ /^XFAIL/) status = "xfail"
+		else if (dir ~ /^TIMEOUT/) status = "timeout"
+		names[++nt] = name; st[nt] = status; dirs[nt] = dir; count[status]++ }
+	END {
+		printf "{\n  \"flavour\": \"%s\",\n  \"list\": \"%s\",\n  \"applied_sha256\": \"%s\",\n  \"tests\": [", esc(flavour), esc(list), applied
+		for (i = 1; i <= nt; i++)
+			printf "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %s, " \
+				"\"directive\": \"%s\"}", (i > 1 ? "," : ""), esc(names[i]), st[i],
+				(names[i] in secs) ? secs[names[i]] : "null", esc(dirs[i])
+		printf "\n  ],\n  \"counts\": {"
+		split("pass fail skip xfail timeout", k, " ")
+		for (i = 1; i <= 5; i++) printf "%s\"%s\": %d", (i > 1 ? ", " : ""), k[i], count[k[i]] + 0
+		printf "}\n}\n" }' >"$logs/results.json.tmp"
+if ! R_VERDICT=$([ "$failed" -eq 0 ] && [ "$problems" -eq 0 ] && echo pass || echo fail) \
+R_PROBLEMS=$(printf '%s\n' "${problem_msgs[@]}") R_PATCHSET=$(patchset_hash "$applied") \
+R_PATCHES=$(awk '{print $2}' "$applied" 2>/dev/null || true) \
+R_ACCEL=$(sed -n 's/.* -accel \([a-z]*\) .*/\1/p' "$logs/qemu.cmd" 2>/dev/null || true) \
+R_BUILD=$(flavour_dir "$FLAVOUR")/obj/build.json R_FILE=$logs/results.json python3 -c '
+import datetime, json, os
+e = os.environ
+with open(e["R_FILE"] + ".tmp") as f:
+    r = json.load(f)
+r.update(verdict=e["R_VERDICT"], problems=[p for p in e["R_PROBLEMS"].split("\n") if p],
+         patchset_hash=e["R_PATCHSET"], patches=e["R_PATCHES"].split(), accel=e["R_ACCEL"],
+         finished=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+try:
+    with open(e["R_BUILD"]) as f:
+        r["build"] = json.load(f)
+except (OSError, ValueError):
+    pass
+with open(e["R_FILE"], "w") as f:
+    json.dump(r, f, indent=1)
+    f.write("\n")
+'; then
+	say "could not write $logs/results.json"
+fi
+rm -f "$logs/results.json.tmp"
+# And build/results.json, every run's results together (scripts/summary.py).
+BUILD_DIR=$BUILD_DIR python3 "$TOP/scripts/summary.py" --json || say "could not write $BUILD_DIR/results.json"
 
 line="$passed passed, $failed failed, $skipped skipped"
 [ "$xfail" -gt 0 ] && line+=", $xfail expected failures"
