@@ -27,7 +27,7 @@ DEBUG ?= 0
 # v$(LINUX_VERSION) in build/<kind>-pristine (no patches; the series' expectations).
 KERNEL_KIND := $(if $(filter 1,$(GDB)),gdb,$(if $(filter 1,$(DEBUG)),debug))
 ifneq ($(KERNEL_KIND),)
-FRAGMENTS := kernel-config/base.config kernel-config/$(KERNEL_KIND).config
+FRAGMENTS := kernel-config/base.config kernel-config/x86_64.config kernel-config/$(KERNEL_KIND).config
 ifeq ($(PATCHED),0)
 FLAVOUR := $(KERNEL_KIND)-pristine
 SERIES := $(CURDIR)/conf/pristine.series
@@ -49,7 +49,7 @@ FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
 SERIES ?= $(CURDIR)/series
 BUILD_DIR ?= $(CURDIR)/build
 DOWNLOAD_DIR ?= $(CURDIR)/downloads
-FRAGMENTS ?= kernel-config/base.config
+FRAGMENTS ?= kernel-config/base.config kernel-config/x86_64.config
 ACCEL ?= auto
 BOOT_TIMEOUT ?= 1200
 TESTS ?= *
@@ -219,8 +219,8 @@ gate-sparse gate-w1 gate-cocci:
 	@$(S)/$@.sh
 
 # The bounded bisect check (make bisect is the full one): after every patch, compile what it
-# affects, with the project config and an i386 config without ARCH_HAS_PTE_DEVMAP; the whole
-# series fully in both.
+# affects, in every configuration of conf/gate-build.configs (x86_64 and arm64 with the devmap
+# bit; i386, ppc64le and riscv64 without it); the whole series fully in each.
 gate-build: unpack
 	@$(S)/gate-build.sh
 
@@ -331,8 +331,9 @@ help:
 ##H                  pristine vs patched: a new warning fails
 ##H   gate-w1        the same files built with W=1: a new compiler warning fails
 ##H   gate-cocci     every report-mode coccinelle script on the touched files: a new report fails
-##H   gate-build     bounded bisect: after each patch compile the objects it affects (x86_64
-##H                  and i386 configs); the whole series fully in both (GATE_BUILD_MAX=40)
+##H   gate-build     bounded bisect: after each patch compile the objects it affects (x86_64,
+##H                  i386, arm64, ppc64le, riscv64: conf/gate-build.configs); the whole series
+##H                  fully in each (GATE_BUILD_MAX=40, GATE_BUILD_CONFIGS="x86_64 arm64")
 ##H   harness-tests  the harness's own host-side tests (test/host/)
 ##H   git-am         git am the series onto a fresh git repository of the pristine tree
 ##H   bisect         build after every patch, one incremental tree (BISECT_BOOT=1: also boot
@@ -369,7 +370,7 @@ help:
 ##H   KERNEL_SHA256=HEX    its sha256 (checked when given)
 ##H   KERNEL_GIT=DIR|URL   take the tree from this git repository instead ...
 ##H   KERNEL_GIT_REF=REF   ... at this ref (default $(LINUX_GIT_REF))
-##H   FRAGMENTS="F ..."    config fragments (default kernel-config/base.config)
+##H   FRAGMENTS="F ..."    config fragments (default kernel-config/base.config and x86_64.config)
 ##H   TESTS="GLOB,..."     run only the guest tests matching these globs (test/*.list)
 ##H   SUITES="LIST ..."    the guest test lists to run (default "tests ndctl")
 ##H   MEMMAP=SIZE!START    also give the guest an e820 pmem range (memmap=), e.g. 4G!4G

@@ -4,7 +4,8 @@
 # the full build output in $BUILD_DIR/<flavour>/obj/build.log, and a record of the build (what,
 # when, how long, with what, its status) in obj/build.json, which the boots' results.json carry
 # into build/kcidb.json (scripts/kcidb.py).
-# For other uses (scripts/gate-build.sh): OBJ_NAME (default obj), KARCH (the kernel's ARCH) and
+# For other uses (scripts/gate-build.sh): OBJ_NAME (default obj), KARCH (the kernel's ARCH),
+# CROSS_COMPILE (its compiler prefix, e.g. aarch64-linux-gnu-) and
 # BUILD_TARGETS (default bzImage; e.g. a list of objects).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -17,9 +18,9 @@ obj=$dir/${OBJ_NAME:-obj}
 targets=${BUILD_TARGETS:-bzImage}
 [ -f "$obj/.config" ] || die "no $obj/.config (run 'make config')"
 
-cc=gcc
+cc=${CROSS_COMPILE:-}gcc
 if [ "${CCACHE:-1}" = 1 ] && command -v ccache >/dev/null; then
-	cc="ccache gcc"
+	cc="ccache $cc"
 	# Same relative layout for every flavour (<flavour>/obj -> ../linux-x.y.z), so the
 	# pristine and patched builds share cache entries for every unchanged file.
 	export CCACHE_BASEDIR=$BUILD_DIR CCACHE_NOHASHDIR=1
@@ -53,10 +54,10 @@ start=$(date +%s)
 rc=0
 # shellcheck disable=SC2086 # targets is a list
 if [ -n "${V:-}" ]; then
-	make -C "$tree" O="$obj" ${KARCH:+ARCH=$KARCH} CC="$cc" -j"$JOBS" V="$V" $targets 2>&1 | tee "$log" |
+	make -C "$tree" O="$obj" ${KARCH:+ARCH=$KARCH} ${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE} CC="$cc" -j"$JOBS" V="$V" $targets 2>&1 | tee "$log" |
 		{ grep -v '^make\[[0-9]*\]: \(Entering\|Leaving\)' || true; } || rc=$?
 else
-	make -C "$tree" O="$obj" ${KARCH:+ARCH=$KARCH} CC="$cc" -j"$JOBS" $targets >"$log" 2>&1 &
+	make -C "$tree" O="$obj" ${KARCH:+ARCH=$KARCH} ${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE} CC="$cc" -j"$JOBS" $targets >"$log" 2>&1 &
 	make_pid=$!
 	trap 'kill "$make_pid" 2>/dev/null; wait "$make_pid" 2>/dev/null' EXIT
 	trap 'exit 143' TERM INT

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Stage "config": `make tinyconfig`, then merge the fragments, then check every requested option.
-# Input: the flavour's tree, FRAGMENTS (default kernel-config/base.config); KARCH (the kernel's
-# ARCH, default the host's) and OBJ_NAME (default obj) for another configuration of one tree.
+# Input: the flavour's tree, FRAGMENTS (default kernel-config/base.config and x86_64.config); KARCH (the kernel's
+# ARCH, default the host's), CROSS_COMPILE (its compiler prefix) and OBJ_NAME (default obj) for another configuration of one tree.
 # Output: $BUILD_DIR/<flavour>/<OBJ_NAME>/.config. kconfig drops options whose dependencies are
 # missing without a word; here a dropped option fails the run, naming it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 FLAVOUR=${FLAVOUR:-patched}
-FRAGMENTS=${FRAGMENTS:-$TOP/kernel-config/base.config}
+FRAGMENTS=${FRAGMENTS:-$DEFAULT_FRAGMENTS}
 dir=$(flavour_dir "$FLAVOUR")
 tree=$dir/$TREE_NAME
 obj=$dir/${OBJ_NAME:-obj}
@@ -30,14 +30,14 @@ kconfig_hunks() {
 	done
 }
 stamp=$obj/config.stamp
-id=$({ echo "${KARCH:-}"; cat "${frags[@]}"; kconfig_hunks; } | sha256sum | awk '{print $1}')
+id=$({ echo "${KARCH:-} ${CROSS_COMPILE:-}"; cat "${frags[@]}"; kconfig_hunks; } | sha256sum | awk '{print $1}')
 mkdir -p "$obj"
 # The configuration's name, for the build record (scripts/build.sh): tinyconfig+FRAGMENT+...
 printf 'tinyconfig%s\n' "$(printf '+%s' "${frags[@]##*/}")" >"$obj/config.name"
 [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ] && [ -f "$obj/.config" ] && exit 0
 
 rm -f "$stamp"
-arch=(${KARCH:+ARCH=$KARCH})
+arch=(${KARCH:+ARCH=$KARCH} ${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE})
 make -s -C "$tree" O="$obj" "${arch[@]}" tinyconfig >/dev/null
 ${KARCH:+env ARCH=$KARCH} "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}" >/dev/null
 make -s -C "$tree" O="$obj" "${arch[@]}" olddefconfig >/dev/null

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Gate "build": the bounded bisect check of make check. In one tree ($BUILD_DIR/gate-build), for
 # every patch of the series in turn, apply the series up to it and compile the objects it
-# affects, in each configuration of GATE_BUILD_CONFIGS:
+# affects, in each configuration of GATE_BUILD_CONFIGS (conf/gate-build.configs, default all):
 #   x86_64  the project config (FRAGMENTS): ARCH_HAS_PTE_DEVMAP=y
 #   i386    kernel-config/i386.config on an ARCH=i386 tinyconfig: no ARCH_HAS_PTE_DEVMAP, so
 #           the generic devmap stubs are what gets compiled
+#   arm64   base.config and arm64.config, cross-compiled: ARCH_HAS_PTE_DEVMAP=y
+#   ppc64le, riscv64   cross-compiled, without the bit (the stubs, device-DAX's folio path)
 # "The objects it affects": the .c files the patch touches, then, up to GATE_BUILD_MAX objects
 # in all, the objects that include a header it touches, found in the dependency files (.*.o.cmd)
 # of a full build of that configuration (nearest directories first). A full build of each
@@ -20,23 +22,30 @@ set -euo pipefail
 
 SERIES=${SERIES:-$TOP/series}
 PATCH_DIR=${PATCH_DIR:-$TOP/patches}
-GATE_BUILD_CONFIGS=${GATE_BUILD_CONFIGS:-x86_64 i386}
+configs=$TOP/conf/gate-build.configs
+config_names() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$configs" | awk '{print $1}' | paste -sd' '; }
+GATE_BUILD_CONFIGS=${GATE_BUILD_CONFIGS:-$(config_names)}
 GATE_BUILD_MAX=${GATE_BUILD_MAX:-40}
 export FLAVOUR=gate-build PATCH_DIR
 dir=$(flavour_dir gate-build)
-base_frags=${FRAGMENTS:-kernel-config/base.config}
+base_frags=${FRAGMENTS:-$DEFAULT_FRAGMENTS}
 mkdir -p "$dir"
 mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES" | awk '{print $1}')
 total=${#patches[@]}
 [ "$total" -gt 0 ] || { say "the series is empty: nothing to build"; exit 0; }
 
-# use CONFIG: set KARCH, OBJ_NAME and FRAGMENTS for config.sh and build.sh.
+# use CONFIG: set KARCH, CROSS_COMPILE, OBJ_NAME and FRAGMENTS for config.sh and build.sh, and
+# image, the full build's target, from CONFIG's line of conf/gate-build.configs.
 use() {
-	case $1 in
-	x86_64) export KARCH='' OBJ_NAME=obj FRAGMENTS=$base_frags ;;
-	i386) export KARCH=i386 OBJ_NAME=obj-i386 FRAGMENTS=kernel-config/i386.config ;;
-	*) die "unknown configuration '$1' in GATE_BUILD_CONFIGS (x86_64, i386)" ;;
-	esac
+	local name karch cross frags
+	read -r name karch cross image frags < <(sed 's/#.*//' "$configs" | awk -v n="$1" '$1 == n') ||
+		die "unknown configuration '$1' in GATE_BUILD_CONFIGS ($(config_names))"
+	[ "$karch" != - ] || karch=''
+	[ "$cross" != - ] || cross=''
+	[ "$frags" != - ] || frags=$base_frags
+	if [ -n "$cross" ]; then need_cmd "${cross}gcc"; fi
+	export KARCH=$karch CROSS_COMPILE=$cross FRAGMENTS=$frags
+	if [ "$name" = x86_64 ]; then export OBJ_NAME=obj; else export OBJ_NAME=obj-$name; fi
 }
 # step N: the tree holds patches 1..N.
 step() {
@@ -101,7 +110,7 @@ step "$total"
 for cfg in $GATE_BUILD_CONFIGS; do
 	use "$cfg"
 	"$TOP/scripts/config.sh"
-	BUILD_TARGETS=bzImage "$TOP/scripts/build.sh" >/dev/null || culprit "$cfg"
+	BUILD_TARGETS=$image "$TOP/scripts/build.sh" >/dev/null || culprit "$cfg"
 done
 lines=("$total ${patches[$total - 1]}: the whole series builds (${GATE_BUILD_CONFIGS// /, })")
 for ((n = 1; n < total; n++)); do

@@ -18,6 +18,8 @@ die() { printf '%s: error: %s\n' "$STAGE" "$*" >&2; exit 1; }
 BUILD_DIR=${BUILD_DIR:-$TOP/build}
 DOWNLOAD_DIR=${DOWNLOAD_DIR:-$TOP/downloads}
 TREE_NAME=linux-$LINUX_VERSION
+# The test kernel's configuration: the fragments merged onto tinyconfig (FRAGMENTS overrides).
+DEFAULT_FRAGMENTS="kernel-config/base.config kernel-config/x86_64.config"
 
 # flavour_dir FLAVOUR: where one kernel flavour (pristine, patched, ...) keeps its tree and build.
 flavour_dir() { printf '%s/%s\n' "$BUILD_DIR" "$1"; }
