@@ -6,7 +6,8 @@
 #   i386    kernel-config/i386.config on an ARCH=i386 tinyconfig: no ARCH_HAS_PTE_DEVMAP, so
 #           the generic devmap stubs are what gets compiled
 #   arm64   base.config and arm64.config, cross-compiled: ARCH_HAS_PTE_DEVMAP=y
-#   ppc64le, riscv64   cross-compiled, without the bit (the stubs, device-DAX's folio path)
+#   ppc64le, riscv64   cross-compiled, without the bit (the stubs, device-DAX's folio path):
+#           the whole series only
 # "The objects it affects": the .c files the patch touches, then, up to GATE_BUILD_MAX objects
 # in all, the objects that include a header it touches, found in the dependency files (.*.o.cmd)
 # of a full build of that configuration (nearest directories first). A full build of each
@@ -34,15 +35,16 @@ mapfile -t patches < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$SERIES" | awk '
 total=${#patches[@]}
 [ "$total" -gt 0 ] || { say "the series is empty: nothing to build"; exit 0; }
 
-# use CONFIG: set KARCH, CROSS_COMPILE, OBJ_NAME and FRAGMENTS for config.sh and build.sh, and
-# image, the full build's target, from CONFIG's line of conf/gate-build.configs.
+# use CONFIG: set KARCH, CROSS_COMPILE, OBJ_NAME and FRAGMENTS for config.sh and build.sh, image
+# (the full build's target) and steps (each or last) from CONFIG's line of conf/gate-build.configs.
 use() {
 	local name karch cross frags
-	read -r name karch cross image frags < <(sed 's/#.*//' "$configs" | awk -v n="$1" '$1 == n') ||
+	read -r name karch cross image steps frags < <(sed 's/#.*//' "$configs" | awk -v n="$1" '$1 == n') ||
 		die "unknown configuration '$1' in GATE_BUILD_CONFIGS ($(config_names))"
 	[ "$karch" != - ] || karch=''
 	[ "$cross" != - ] || cross=''
 	[ "$frags" != - ] || frags=$base_frags
+	case $steps in each|last) ;; *) die "conf/gate-build.configs: $name: '$steps' is not each or last" ;; esac
 	if [ -n "$cross" ]; then need_cmd "${cross}gcc"; fi
 	export KARCH=$karch CROSS_COMPILE=$cross FRAGMENTS=$frags
 	if [ "$name" = x86_64 ]; then export OBJ_NAME=obj; else export OBJ_NAME=obj-$name; fi
@@ -118,6 +120,7 @@ for ((n = 1; n < total; n++)); do
 	summary=()
 	for cfg in $GATE_BUILD_CONFIGS; do
 		use "$cfg"
+		[ "$steps" = each ] || continue
 		mapfile -t objs < <(affected "$n")
 		if [ ${#objs[@]} -eq 0 ]; then
 			summary+=("$cfg: nothing to compile")
