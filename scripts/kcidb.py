@@ -34,8 +34,6 @@ TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 build_dir = os.environ.get("BUILD_DIR") or os.path.join(TOP, "build")
 ORIGIN = "devmap"
 STATUS = {"pass": "PASS", "fail": "FAIL", "skip": "SKIP", "timeout": "ERROR", "xfail": "FAIL"}
-# The sha256 of an empty "applied" file: a run of pristine v7.2.8.
-EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 def pin(key):
@@ -65,16 +63,8 @@ class Report:
         self.version = pin("LINUX_VERSION")
         self.checkouts, self.builds, self.tests = {}, {}, []
 
-    def checkout(self, patchset, patches, applied=None):
-        """The checkout id of v7.2.8 plus PATCHES (KCIDB hash PATCHSET); PATCHSET None: a run
-        that did not record its patch set, known only by the sha256 APPLIED of what it had."""
-        if patchset is None:
-            cid = f"{ORIGIN}:v{self.version}+applied-{applied[:16]}"
-            self.checkouts.setdefault(cid, {
-                "id": cid, "origin": ORIGIN, "tree_name": "stable",
-                "git_commit_name": f"v{self.version}", "valid": True,
-                "comment": f"Linux v{self.version} with patches this run did not record"})
-            return cid
+    def checkout(self, patchset, patches):
+        """The checkout id of v7.2.8 plus PATCHES (KCIDB hash PATCHSET)."""
         cid = f"{ORIGIN}:v{self.version}" + (f"+{patchset[:16]}" if patchset else "")
         if cid not in self.checkouts:
             self.checkouts[cid] = {
@@ -85,11 +75,11 @@ class Report:
                 "misc": {"patches": patches}}
         return cid
 
-    def build(self, flavour, record, patchset, patches, applied=None):
+    def build(self, flavour, record, patchset, patches):
         """The build id of FLAVOUR, from its build.json RECORD (None: unknown build)."""
         if record:
             patchset, patches = record.get("patchset_hash", ""), record.get("patches", [])
-        cid = self.checkout(patchset, patches, applied)
+        cid = self.checkout(patchset, patches)
         bid = f"{ORIGIN}:{flavour}.{cid.split(':', 1)[1]}"
         if record:
             bid += "." + re.sub(r"[^0-9]", "", record["start_time"])[:14]
@@ -109,11 +99,7 @@ class Report:
     def boot(self, run, r):
         """The tests of one boot's results.json R, logs at RUN (relative to BUILD_DIR)."""
         flavour = r.get("flavour", "unknown")
-        patchset = r.get("patchset_hash")
-        if patchset is None and r.get("applied_sha256") in (None, EMPTY_SHA256):
-            patchset = ""
-        bid = self.build(flavour, r.get("build"), patchset, r.get("patches", []),
-                         r.get("applied_sha256"))
+        bid = self.build(flavour, r.get("build"), r.get("patchset_hash", ""), r.get("patches", []))
         env = {"comment": f"QEMU, {r.get('accel') or 'unknown accelerator'}",
                "misc": {"accel": r.get("accel", "")}}
         for t in r.get("tests", []):
