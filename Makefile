@@ -18,6 +18,9 @@ include conf/pin.env
 
 # Variables (documented in `make help` and README.md).
 PATCHED ?= 1
+# ARCH=arm64: the same pipeline for the arm64 guest (conf/arch/arm64.env), in build/arm64. Not
+# exported: the scripts default to x86_64, and a command-line ARCH reaches them through make.
+ARCH ?= x86_64
 # DEBUG=1: the series on a debug kernel (kernel-config/debug.config: KASAN, KFENCE, DEBUG_VM,
 # lockdep, ...), in build/debug (with PATCHED=0: pristine v7.2.8, in build/debug-pristine); any
 # target that builds and boots works with it.
@@ -27,7 +30,7 @@ DEBUG ?= 0
 # v$(LINUX_VERSION) in build/<kind>-pristine (no patches; the series' expectations).
 KERNEL_KIND := $(if $(filter 1,$(GDB)),gdb,$(if $(filter 1,$(DEBUG)),debug))
 ifneq ($(KERNEL_KIND),)
-FRAGMENTS := kernel-config/base.config kernel-config/x86_64.config kernel-config/$(KERNEL_KIND).config
+FRAGMENTS := kernel-config/base.config kernel-config/$(ARCH).config kernel-config/$(KERNEL_KIND).config
 ifeq ($(PATCHED),0)
 FLAVOUR := $(KERNEL_KIND)-pristine
 SERIES := $(CURDIR)/conf/pristine.series
@@ -47,20 +50,20 @@ export BUILD_TARGETS
 endif
 FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
 SERIES ?= $(CURDIR)/series
-BUILD_DIR ?= $(CURDIR)/build
+BUILD_DIR ?= $(CURDIR)/build$(if $(filter-out x86_64,$(ARCH)),/$(ARCH))
 DOWNLOAD_DIR ?= $(CURDIR)/downloads
-FRAGMENTS ?= kernel-config/base.config kernel-config/x86_64.config
+FRAGMENTS ?= kernel-config/base.config kernel-config/$(ARCH).config
 ACCEL ?= auto
 BOOT_TIMEOUT ?= 1200
 TESTS ?= *
-SUITES ?= tests ndctl
+# SUITES: default ARCH_SUITES of conf/arch/$(ARCH).env (scripts/suites.sh).
 export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS SUITES
 export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT \
 	GATE_BUILD_MAX GATE_BUILD_CONFIGS BISECT_BOOT_FROM IDENTITY
 
 S := scripts
 
-.PHONY: all help deps fetch unpack apply config build selftests ndctl-build image boot verdict pristine test list shell \
+.PHONY: all help deps fetch unpack apply config build selftests ndctl-build sysroot image boot verdict pristine test list shell \
 	gdb gdb-boot \
 	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
@@ -97,7 +100,10 @@ selftests: unpack
 ndctl-build: deps
 	@$(S)/ndctl.sh
 
-image: deps selftests ndctl-build
+sysroot: deps
+	@$(S)/sysroot.sh
+
+image: deps sysroot selftests ndctl-build
 	@$(S)/image.sh
 
 # One guest per test list of SUITES that has a test matching TESTS (scripts/suites.sh).

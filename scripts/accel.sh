@@ -15,12 +15,17 @@ cache=$BUILD_DIR/accel
 [ -f "$cache" ] && { cat "$cache"; exit 0; }
 
 answer=tcg
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+# KVM runs a guest of the host's own architecture only.
+host=$(uname -m)
+[ "$host" = aarch64 ] && host=arm64
+if [ "$host" != "$ARCH" ]; then
+	say "an $ARCH guest on an $(uname -m) host: TCG"
+elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	say "probing KVM (${KVM_PROBE_TIMEOUT:-30} s at most)"
 	log=$BUILD_DIR/accel-probe.log
 	# In a subshell, so that QEMU aborting (as it does where KVM is broken) stays quiet.
-	(timeout -k 5 "${KVM_PROBE_TIMEOUT:-30}" qemu-system-x86_64 -accel kvm -cpu host -m 512M \
-		-kernel "$1" -initrd "$2" -append "console=ttyS0 panic=-1 harness.probe=1" \
+	(timeout -k 5 "${KVM_PROBE_TIMEOUT:-30}" "$QEMU_SYSTEM" -machine "${GUEST_MACHINE%%,*}" -accel kvm -cpu host -m 512M \
+		-kernel "$1" -initrd "$2" -append "console=$GUEST_CONSOLE panic=-1 harness.probe=1" \
 		-display none -serial "file:$log" -monitor none -no-reboot -nic none </dev/null || true) >/dev/null 2>&1
 	if grep -q 'harness: init started' "$log" 2>/dev/null; then
 		answer=kvm

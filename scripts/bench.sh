@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stage "bench": boot the pristine and the patched kernel (same config, same image, same NVDIMM
 # layout) with the benchmarks of test/bench.list, collect their figures, and report.
-# Input: $BUILD_DIR/{pristine,patched}/obj/arch/x86/boot/bzImage, $BUILD_DIR/guest/initramfs.cpio.gz,
+# Input: $BUILD_DIR/{pristine,patched}/obj/$KERNEL_IMAGE_PATH, $BUILD_DIR/guest/initramfs.cpio.gz,
 # conf/bench.env (runs, repetitions, accelerator), conf/guest.env, conf/nvdimm.layout.
 # Output: $BUILD_DIR/bench/<run>/{console,ktap,qemu}.log for every boot, and
 # $BUILD_DIR/bench/{results.tsv,results.md,results.svg,cover-table.txt} (scripts/bench-report.py).
@@ -25,7 +25,7 @@ esac
 declare -A seen=()
 runs=()
 for f in $BENCH_RUNS; do
-	[ -f "$(flavour_dir "$f")/obj/arch/x86/boot/bzImage" ] || die "no $f kernel (run 'make bench', which builds it)"
+	[ -f "$(flavour_dir "$f")/obj/$KERNEL_IMAGE_PATH" ] || die "no $f kernel (run 'make bench', which builds it)"
 	seen[$f]=$(( ${seen[$f]:-0} + 1 ))
 	runs+=("$f.${seen[$f]} $f")
 done

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Stage "boot": boot the flavour's kernel in QEMU with the NVDIMMs of conf/nvdimm.layout and let
 # the guest run its tests.
-# Input: $BUILD_DIR/<flavour>/obj/arch/x86/boot/bzImage, $BUILD_DIR/guest/initramfs.cpio.gz,
-# conf/guest.env (and conf/guest.LIST.env), conf/nvdimm.layout, the expectations
+# Input: $BUILD_DIR/<flavour>/obj/$KERNEL_IMAGE_PATH, $BUILD_DIR/guest/initramfs.cpio.gz,
+# conf/arch/$ARCH.env (QEMU, machine, console), conf/guest.env (and conf/guest.LIST.env),
+# conf/nvdimm.layout, the expectations
 # (scripts/expectations.sh); LIST (the guest's test list, test/LIST.list, default tests), TESTS
 # (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
 # BOOT_TIMEOUT (s), ACCEL; for the benchmarks (scripts/bench.sh): GUEST_PARAMS (more kernel
@@ -13,7 +14,7 @@
 # Fails when QEMU fails or the guest does not power off within BOOT_TIMEOUT.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-need_cmd qemu-system-x86_64 timeout
+need_cmd "$QEMU_SYSTEM" timeout
 LIST=${LIST:-tests}
 [ -f "$TOP/test/$LIST.list" ] || die "no test list test/$LIST.list"
 # A list's own guest settings first: guest.env only fills in what they leave unset.
@@ -28,7 +29,7 @@ FLAVOUR=${FLAVOUR:-patched}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
 LAYOUT=${LAYOUT:-$TOP/conf/nvdimm.layout}
 dir=$(flavour_dir "$FLAVOUR")
-kernel=${KERNEL_IMAGE:-$dir/obj/arch/x86/boot/bzImage}
+kernel=${KERNEL_IMAGE:-$dir/obj/$KERNEL_IMAGE_PATH}
 initrd=${INITRD:-$BUILD_DIR/guest/initramfs.cpio.gz}
 logs=${LOGS:-$(logs_dir "$dir" "$LIST")}
 [ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
@@ -58,7 +59,7 @@ while read -r name mib label; do
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$LAYOUT")
 
 expect=$("$TOP/scripts/expectations.sh" "$FLAVOUR")
-cmdline="$GUEST_CMDLINE harness.kernel=$FLAVOUR harness.list=$LIST harness.tests=${TESTS:-*}"
+cmdline="console=$GUEST_CONSOLE $GUEST_CMDLINE harness.kernel=$FLAVOUR harness.list=$LIST harness.tests=${TESTS:-*}"
 cmdline+=" harness.xfail=$(sed -n 's/^xfail //p' <<<"$expect") harness.skip=$(sed -n 's/^skip //p' <<<"$expect")"
 [ -n "${MEMMAP:-}" ] && cmdline+=" memmap=$MEMMAP"
 [ -n "${GUEST_PARAMS:-}" ] && cmdline+=" $GUEST_PARAMS"
@@ -80,18 +81,31 @@ ktap=$logs/ktap.log
 : >"$console"
 : >"$ktap"
 
-# The machine, the same for the tests, make shell and make gdb: the serial ports, the kernel
-# command line and the extra arguments are added per use.
-qemu_machine=(qemu-system-x86_64
+# The machine, the same for the tests, make shell and make gdb: the console, the kernel command
+# line and the extra arguments are added per use. KTAP goes to a second serial port or to a
+# virtio console (conf/arch/$ARCH.env), which the guest's init is told with harness.ktap.
+firmware=()
+if [ -n "$GUEST_FIRMWARE" ]; then
+	[ -f "$GUEST_FIRMWARE" ] || die "no firmware $GUEST_FIRMWARE (conf/arch/$ARCH.env; run 'make deps' as root)"
+	firmware=(-bios "$GUEST_FIRMWARE")
+fi
+qemu_machine=("$QEMU_SYSTEM"
 	-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS"
 	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}"
+	"${firmware[@]}"
 	-kernel "$kernel" -initrd "$initrd" -display none -no-reboot -nic none)
+case $GUEST_KTAP in
+serial) ktap_args=(-serial "file:$ktap"); cmdline+=" harness.ktap=/dev/ttyS1" ;;
+virtio) ktap_args=(-device virtio-serial-device -chardev "file,id=ktap,path=$ktap"
+		-device "virtconsole,chardev=ktap"); cmdline+=" harness.ktap=/dev/hvc0" ;;
+*) die "GUEST_KTAP=$GUEST_KTAP: expected serial or virtio (conf/arch/$ARCH.env)" ;;
+esac
 
 # GUEST_SHELL=1 (make shell): the same guest with an interactive shell on the console instead of
 # the tests; no timeout, no verdict. Ctrl-A X stops QEMU.
 if [ "${GUEST_SHELL:-0}" = 1 ]; then
 	qemu_cmd=("${qemu_machine[@]}" -append "$cmdline harness.shell=1"
-		-serial mon:stdio -serial "file:$ktap" "${qemu_args[@]}")
+		-serial mon:stdio "${ktap_args[@]}" "${qemu_args[@]}")
 	printf '%q ' "${qemu_cmd[@]}" >"$logs/qemu.cmd"
 	echo >>"$logs/qemu.cmd"
 	say "a shell in the $FLAVOUR guest ($accel); exit powers it off, Ctrl-A X stops QEMU"
@@ -131,7 +145,7 @@ progress=$!
 trap 'kill $progress 2>/dev/null || true' EXIT
 rc=0
 qemu_cmd=("${qemu_machine[@]}" -append "$cmdline" -monitor none
-	-serial "file:$console" -serial "file:$ktap" "${qemu_args[@]}")
+	-serial "file:$console" "${ktap_args[@]}" "${qemu_args[@]}")
 # The command as run, to rerun by hand (the kernel command line is its -append).
 printf '%q ' "${qemu_cmd[@]}" >"$logs/qemu.cmd"
 echo >>"$logs/qemu.cmd"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Stage "build": build the flavour's bzImage out of tree, through ccache.
-# Input: the flavour's tree and obj/.config. Output: $BUILD_DIR/<flavour>/obj/arch/x86/boot/bzImage;
+# Stage "build": build the flavour's kernel image out of tree, through ccache.
+# Input: the flavour's tree and obj/.config; conf/arch/$ARCH.env (KERNEL_TARGET: bzImage on
+# x86_64, Image on arm64). Output: $BUILD_DIR/<flavour>/obj/$KERNEL_IMAGE_PATH;
 # the full build output in $BUILD_DIR/<flavour>/obj/build.log, and a record of the build (what,
 # when, how long, with what, its status) in obj/build.json, which the boots' results.json carry
 # into build/kcidb.json (scripts/kcidb.py).
 # For other uses (scripts/gate-build.sh): OBJ_NAME (default obj), KARCH (the kernel's ARCH),
 # CROSS_COMPILE (its compiler prefix, e.g. aarch64-linux-gnu-) and
-# BUILD_TARGETS (default bzImage; e.g. a list of objects).
+# BUILD_TARGETS (default KERNEL_TARGET; e.g. a list of objects).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,7 +16,7 @@ JOBS=${JOBS:-$(nproc)}
 dir=$(flavour_dir "$FLAVOUR")
 tree=$dir/$TREE_NAME
 obj=$dir/${OBJ_NAME:-obj}
-targets=${BUILD_TARGETS:-bzImage}
+targets=${BUILD_TARGETS:-$KERNEL_TARGET}
 [ -f "$obj/.config" ] || die "no $obj/.config (run 'make config')"
 
 cc=${CROSS_COMPILE:-}gcc
@@ -29,9 +30,9 @@ fi
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_USER=devmap KBUILD_BUILD_HOST=harness
 
 log=$obj/build.log
-# record_build STATUS: obj/build.json, for a bzImage build (PASS or FAIL).
+# record_build STATUS: obj/build.json, for a build of the kernel image (PASS or FAIL).
 record_build() {
-	[ "$targets" = bzImage ] || return 0
+	[ "$targets" = "$KERNEL_TARGET" ] || return 0
 	B_STATUS=$1 B_FLAVOUR=$FLAVOUR B_ARCH=${KARCH:-$(uname -m)} B_START=$start B_END=$(date +%s) \
 	B_CC=$($cc --version 2>/dev/null | head -n 1) B_CONFIG=$(cat "$obj/config.name" 2>/dev/null || echo unknown) \
 	B_CMD="make O=${obj#"$BUILD_DIR"/} CC='$cc' -j$JOBS $targets" B_LOG=${log#"$BUILD_DIR"/} \
@@ -79,8 +80,8 @@ if [ "$rc" -ne 0 ]; then
 	die "kernel build of $FLAVOUR failed (full log: $log)"
 fi
 record_build PASS
-if [ "$targets" = bzImage ]; then
-	say "built $obj/arch/x86/boot/bzImage in $(( $(date +%s) - start )) s"
+if [ "$targets" = "$KERNEL_TARGET" ]; then
+	say "built $obj/$KERNEL_IMAGE_PATH in $(( $(date +%s) - start )) s"
 else
 	say "built $(wc -w <<<"$targets") target(s) in $(( $(date +%s) - start )) s"
 fi

@@ -147,9 +147,21 @@ class Report:
                 "tests": sorted(self.tests, key=lambda t: t["id"])}
 
 
+def result_files(build):
+    """Every boot's results.json under build, but not those of another architecture's build
+    directory inside it (build/arm64 for make ARCH=arm64: conf/arch/arm64.env), which has its own
+    results.json and kcidb.json."""
+    others = {n[:-len(".env")] for n in os.listdir(os.path.join(TOP, "conf", "arch"))
+              if n.endswith(".env") and n != "x86_64.env"}
+    for file in sorted(glob.glob(os.path.join(build, "**", "results.json"), recursive=True)):
+        rel = os.path.relpath(file, build)
+        if rel.split(os.sep)[0] not in others:
+            yield file
+
+
 def report():
     rep = Report()
-    for file in sorted(glob.glob(os.path.join(build_dir, "**", "results.json"), recursive=True)):
+    for file in result_files(build_dir):
         run = os.path.dirname(os.path.relpath(file, build_dir))
         r = load(file)
         if run and r and "tests" in r:

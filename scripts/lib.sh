@@ -15,11 +15,21 @@ die() { printf '%s: error: %s\n' "$STAGE" "$*" >&2; exit 1; }
 # shellcheck source=../conf/pin.env
 . "$TOP/conf/pin.env"
 
-BUILD_DIR=${BUILD_DIR:-$TOP/build}
+# The guest's architecture: conf/arch/$ARCH.env says how its kernel is built and booted and where
+# its programs come from. Another architecture than x86_64 builds in build/$ARCH.
+ARCH=${ARCH:-x86_64}
+if [ ! -f "$TOP/conf/arch/$ARCH.env" ]; then
+	known=("$TOP"/conf/arch/*.env)
+	known=("${known[@]##*/}")
+	die "ARCH=$ARCH: no conf/arch/$ARCH.env (known: ${known[*]%.env})"
+fi
+# shellcheck source=../conf/arch/x86_64.env
+. "$TOP/conf/arch/$ARCH.env"
+if [ "$ARCH" = x86_64 ]; then BUILD_DIR=${BUILD_DIR:-$TOP/build}; else BUILD_DIR=${BUILD_DIR:-$TOP/build/$ARCH}; fi
 DOWNLOAD_DIR=${DOWNLOAD_DIR:-$TOP/downloads}
 TREE_NAME=linux-$LINUX_VERSION
 # The test kernel's configuration: the fragments merged onto tinyconfig (FRAGMENTS overrides).
-DEFAULT_FRAGMENTS="kernel-config/base.config kernel-config/x86_64.config"
+DEFAULT_FRAGMENTS="kernel-config/base.config kernel-config/$ARCH.config"
 
 # flavour_dir FLAVOUR: where one kernel flavour (pristine, patched, ...) keeps its tree and build.
 flavour_dir() { printf '%s/%s\n' "$BUILD_DIR" "$1"; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make list: the guest tests of each test list of SUITES (default: tests ndctl), as selected by
+# make list: the guest tests of each test list of SUITES (default: ARCH_SUITES), as selected by
 # TESTS (default: all), one per line: list, name, kind, timeout, and the patches of the series
 # that claim it ("tests:" in series; a test of kind patched or xfail-pristine needs all of them).
 # Input: test/<suite>.list, series (SERIES). Output: the table on standard output.
@@ -11,7 +11,7 @@ SERIES=${SERIES:-$TOP/series}
 IFS=, read -r -a globs <<<"${TESTS:-*}"
 claims=$(series_claims "$SERIES")
 printf '%-8s %-32s %-15s %7s  %s\n' list test kind timeout "claimed by"
-for suite in ${SUITES:-tests ndctl}; do
+for suite in ${SUITES:-${ARCH_SUITES//,/ }}; do
 	list=$TOP/test/$suite.list
 	[ -f "$list" ] || die "no test list $list (SUITES=${SUITES:-})"
 	while read -r name kind timeout _; do

@@ -7,8 +7,10 @@
 # Output: $BUILD_DIR/ndctl/obj, meson's build directory: test/<program>, ndctl/ndctl,
 # daxctl/daxctl and the libraries they load through their RUNPATH ($ORIGIN/../ndctl/lib ...).
 # Rebuilds only when the tarball or the options change; a failed build leaves no stamp.
+# Nothing to do for a guest without ndctl's list (ARCH_SUITES of conf/arch/$ARCH.env).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+case ",$ARCH_SUITES," in *,ndctl,*) ;; *) exit 0 ;; esac
 need_cmd meson ninja pkg-config tar
 
 out=$BUILD_DIR/ndctl

@@ -9,7 +9,9 @@
 # kernels, and a test of a selftest that needs the series is annotated in series as usual.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-need_cmd make gcc git
+need_cmd make "${CROSS_COMPILE}gcc" git
+# For another architecture (conf/arch/$ARCH.env): its headers, its compiler.
+cross=(${KARCH:+ARCH=$KARCH} ${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE})
 
 tree=$(flavour_dir pristine)/$TREE_NAME
 out=$BUILD_DIR/guest/selftests
@@ -30,14 +32,14 @@ for p in "${patches[@]}"; do
 	grep -q '^diff --git a/tools/testing/selftests/' "$PATCH_DIR/$p" && selftest_patches+=("$PATCH_DIR/$p")
 done
 stamp=$out/stamp
-id=$({ cat "$tree/../source.stamp"; printf '%s\n' "${progs[@]}"; cat "${selftest_patches[@]}" /dev/null; } |
+id=$({ cat "$tree/../source.stamp"; printf '%s\n' "${cross[@]}" "${progs[@]}"; cat "${selftest_patches[@]}" /dev/null; } |
 	sha256sum | cut -d' ' -f1)
 [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ] && exit 0
 
 rm -rf "$out"
 mkdir -p "$out/src/mm" "$out/bin"
 say "building ${#progs[@]} selftest(s) from $tree"
-make -s -C "$tree" O="$out/khdr" headers >"$out/headers.log" 2>&1 ||
+make -s -C "$tree" O="$out/khdr" "${cross[@]}" headers >"$out/headers.log" 2>&1 ||
 	die "make headers failed; see $out/headers.log"
 cp -a "$tree/tools" "$out/src/"
 for p in "${selftest_patches[@]}"; do
@@ -51,7 +53,7 @@ for p in "${progs[@]}"; do
 	dir=${p%/*} prog=${p##*/}
 	[ -d "$out/src/tools/testing/selftests/$dir" ] || die "no selftest directory $dir in $tree"
 	mkdir -p "$out/obj/$dir"
-	make -s -C "$out/src/tools/testing/selftests/$dir" OUTPUT="$out/obj/$dir" \
+	make -s -C "$out/src/tools/testing/selftests/$dir" OUTPUT="$out/obj/$dir" "${cross[@]}" \
 		KHDR_INCLUDES="-isystem $out/khdr/usr/include" EXTRA_CFLAGS=-static \
 		"$out/obj/$dir/$prog" >>"$out/build.log" 2>&1 ||
 		{ tail -n 20 "$out/build.log" >&2; die "building selftest $p failed"; }

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Which guest test lists a run boots: each of SUITES (default "tests ndctl": test/NAME.list, each
-# booted in a guest of its own, conf/guest.NAME.env) that has a test matching TESTS, one per line.
+# Which guest test lists a run boots: each of SUITES (default ARCH_SUITES of conf/arch/$ARCH.env,
+# "tests ndctl" on x86_64: test/NAME.list, each booted in a guest of its own, conf/guest.NAME.env)
+# that has a test matching TESTS, one per line.
 # Fails when no test of any of them matches, naming the globs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 IFS=, read -r -a globs <<<"${TESTS:-*}"
 any=
-for suite in ${SUITES:-tests ndctl}; do
+for suite in ${SUITES:-${ARCH_SUITES//,/ }}; do
 	list=$TOP/test/$suite.list
 	[ -f "$list" ] || die "no test list $list (SUITES=${SUITES:-})"
 	while read -r name _; do

@@ -55,7 +55,9 @@ def check_gates():
 def write_json():
     """BUILD_DIR/results.json: the gates and every boot's results, by their logs' path."""
     runs = {}
-    for path in sorted(glob.glob(os.path.join(build, "**", "results.json"), recursive=True)):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import kcidb
+    for path in kcidb.result_files(build):
         rel = os.path.relpath(path, build)
         if rel == "results.json":
             continue
@@ -71,8 +73,6 @@ def write_json():
         json.dump({"gates": gates, "runs": runs}, f, indent=1)
         f.write("\n")
     os.replace(tmp, os.path.join(build, "results.json"))
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import kcidb
     kcidb.build_dir = build
     kcidb.write()
     return 0
