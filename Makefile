@@ -45,7 +45,7 @@ BOOT_TIMEOUT := 3600
 endif
 ifeq ($(KERNEL_KIND),gdb)
 BOOT_TIMEOUT := 86400
-BUILD_TARGETS := bzImage scripts_gdb
+BUILD_TARGETS := $(if $(filter x86_64,$(ARCH)),bzImage,Image) scripts_gdb
 export BUILD_TARGETS
 endif
 FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
@@ -64,7 +64,7 @@ export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE
 S := scripts
 
 .PHONY: all help deps fetch unpack apply config build selftests ndctl-build sysroot image boot verdict pristine test list shell \
-	gdb gdb-boot \
+	gdb gdb-boot check-arm64 arm64 \
 	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
 	gate-cocci gate-build harness-tests git-am bisect bench mbox export refresh \
@@ -181,9 +181,10 @@ honesty: unpack image
 # static analysis, then the harness's own tests (some need a kernel built). It ends with one
 # table (scripts/summary.py): every gate, then every guest test on the series, on pristine and on
 # each fix alone, with its time.
+CHECK_GATES ?= lint review git-am gate-build all pristine arm64 fix-only static harness-tests
 check:
 	@start=$$(date +%s); mkdir -p $(BUILD_DIR); : >$(BUILD_DIR)/check-gates; \
-	for t in lint review git-am gate-build all pristine fix-only static harness-tests; do \
+	for t in $(CHECK_GATES); do \
 		echo "=== make $$t"; t0=$$(date +%s); \
 		if ! $(MAKE) $$t; then \
 			echo "$$t FAILED $$(( $$(date +%s) - t0 ))" >>$(BUILD_DIR)/check-gates; \
@@ -194,6 +195,14 @@ check:
 	done; \
 	echo "=== summary"; $(S)/summary.py; \
 	echo "check: all gates passed in $$(( $$(date +%s) - start )) s"
+
+# The arm64 guest (conf/arch/arm64.env, build/arm64/): the series and pristine v$(LINUX_VERSION)
+# built for arm64 and booted under qemu-system-aarch64 (UEFI, ACPI NVDIMMs) with test/tests.list,
+# side by side in their own table. The gate "arm64" of make check.
+# (The outer make's BUILD_DIR and FRAGMENTS are in the environment: they are set again here.)
+check-arm64 arm64:
+	@$(MAKE) ARCH=arm64 BUILD_DIR=$(patsubst %/arm64,%,$(BUILD_DIR))/arm64 \
+		FRAGMENTS="kernel-config/base.config kernel-config/arm64.config" CHECK_GATES="all pristine" check
 
 lint: unpack
 	@$(S)/lint.sh
@@ -283,7 +292,10 @@ help:
 ##H Main targets
 ##H   all (default)  the whole pipeline below, ending in a verdict line "N passed, N failed, N skipped"
 ##H   check          the test command: lint, review, git-am, gate-build, the pipeline on the
-##H                  series and on pristine, fix-only, static, the harness's own tests
+##H                  series and on pristine, the same on arm64 (check-arm64), fix-only,
+##H                  static, the harness's own tests (CHECK_GATES="..." picks gates)
+##H   check-arm64    the series and pristine built for arm64 and booted under
+##H                  qemu-system-aarch64 with test/tests.list (ARCH=arm64, build/arm64/)
 ##H   pristine       the pipeline on pristine v$(LINUX_VERSION) (same as PATCHED=0)
 ##H   check-debug    the pipeline on the series as a debug kernel (DEBUG=1: KASAN, KFENCE,
 ##H                  DEBUG_VM, PROVE_LOCKING, PAGE_TABLE_CHECK, ...); any splat fails
@@ -313,9 +325,11 @@ help:
 ##H   unpack         extract it into build/pristine/linux-<version>
 ##H   apply          quilt: build/patched/linux-<version> = pristine + series (patches/)
 ##H   config         tinyconfig + FRAGMENTS into build/<flavour>/obj/.config, every option checked
-##H   build          bzImage in build/<flavour>/obj (ccache; log in obj/build.log)
+##H   build          bzImage (arm64: Image) in build/<flavour>/obj (ccache; log in obj/build.log)
 ##H   selftests      the kernel selftests of test/selftests.list, static, in build/guest/selftests
 ##H   ndctl-build    ndctl 81 and its test suite (Debian's tarball, meson) in build/ndctl/
+##H   sysroot        another architecture's guest programs: Debian's packages of
+##H                  conf/arch/ARCH.debs unpacked into build/ARCH/guest/sysroot (no install)
 ##H   image          the guest initramfs (busybox, ndctl, tests, selftests) in build/guest/
 ##H   boot           QEMU with the NVDIMMs of conf/nvdimm.layout, once per test list of SUITES;
 ##H                  logs in build/<flavour>/logs/ (test/tests.list), logs-ndctl/ (test/ndctl.list)
@@ -376,9 +390,11 @@ help:
 ##H   KERNEL_SHA256=HEX    its sha256 (checked when given)
 ##H   KERNEL_GIT=DIR|URL   take the tree from this git repository instead ...
 ##H   KERNEL_GIT_REF=REF   ... at this ref (default $(LINUX_GIT_REF))
-##H   FRAGMENTS="F ..."    config fragments (default kernel-config/base.config and x86_64.config)
+##H   ARCH=arm64           the guest's architecture (default x86_64): conf/arch/ARCH.env (QEMU,
+##H                        machine, console, kernel image, guest programs), build/ARCH/
+##H   FRAGMENTS="F ..."    config fragments (default kernel-config/base.config and ARCH.config)
 ##H   TESTS="GLOB,..."     run only the guest tests matching these globs (test/*.list)
-##H   SUITES="LIST ..."    the guest test lists to run (default "tests ndctl")
+##H   SUITES="LIST ..."    the guest test lists to run (default "tests ndctl"; arm64: "tests")
 ##H   MEMMAP=SIZE!START    also give the guest an e820 pmem range (memmap=), e.g. 4G!4G
 ##H   ACCEL=auto|kvm|tcg   QEMU accelerator (auto: KVM only if a probe boot works)
 ##H   BOOT_TIMEOUT=SECS    host-side limit for one guest run (default 1200)
