@@ -55,7 +55,7 @@ arch_skipped() {
 }
 unexpected_skips=$(tr -d '\r' <"$ktap" | grep -E '^ok [0-9]+ .* # SKIP' |
 	grep -v ' # SKIP needs a patch this kernel does not have' |
-	sed -E 's/^ok [0-9]+ ([^ ]+) # SKIP (not on this architecture: )?.*/\1 \2/' |
+	sed -E 's/^ok [0-9]+ ([^ ]+) # SKIP( not on this architecture: )?.*/\1 \2/' |
 	while read -r name arch; do
 		[ -n "$arch" ] && arch_skipped "$name" && continue
 		echo "$name"
