@@ -248,12 +248,11 @@ identity:
 bisect: unpack image
 	@$(S)/bisect.sh
 
-# Benchmarks (conf/bench.env): both kernels with the same config, the benchmarks of
+# Benchmarks (conf/bench.env): the kernels of BENCH_RUNS with the same config, the benchmarks of
 # test/bench.list in each, side by side; results in build/bench/.
 bench:
 	@PACKAGES_FILE=conf/packages.bench $(S)/deps.sh
-	@$(MAKE) build
-	@$(MAKE) FLAVOUR=pristine build
+	@$(S)/bench-kernels.sh
 	@$(MAKE) image
 	@$(S)/bench.sh
 
@@ -358,8 +357,9 @@ help:
 ##H   git-am         git am the series onto a fresh git repository of the pristine tree
 ##H   bisect         build after every patch, one incremental tree (BISECT_BOOT=1: also boot
 ##H                  and run the guest suite after every patch); build/bisect/
-##H   bench          boot pristine and patched (and pristine again: the null run) with the
-##H                  benchmarks of test/bench.list; table, plot and cover-letter table in
+##H   bench          boot pristine, fixes (v7.2.8 + the fixes posting), patched and pristine
+##H                  again (the null run) with the benchmarks of test/bench.list (the
+##H                  flavours: BENCH_RUNS); table, plot and cover-letter table in
 ##H                  build/bench/ (conf/bench.env: BENCH_REPS, BENCH_RUNS, BENCH_ACCEL, ...)
 ##H   mbox           one mbox per posting ("## posting NAME" lines of series; none: the
 ##H                  posting "series"): build/mbox/NAME.mbox with a [PATCH 0/N] cover letter

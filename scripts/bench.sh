@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Stage "bench": boot the pristine and the patched kernel (same config, same image, same NVDIMM
-# layout) with the benchmarks of test/bench.list, collect their figures, and report.
-# Input: $BUILD_DIR/{pristine,patched}/obj/$KERNEL_IMAGE_PATH, $BUILD_DIR/guest/initramfs.cpio.gz,
+# Stage "bench": boot the kernels of BENCH_RUNS (pristine, fixes, patched; same config, same
+# image, same NVDIMM layout) with the benchmarks of test/bench.list, collect their figures, report.
+# Input: $BUILD_DIR/<flavour>/obj/$KERNEL_IMAGE_PATH (scripts/bench-kernels.sh builds them),
+# $BUILD_DIR/guest/initramfs.cpio.gz,
 # conf/bench.env (runs, repetitions, accelerator), conf/guest.env, conf/nvdimm.layout.
 # Output: $BUILD_DIR/bench/<run>/{console,ktap,qemu}.log for every boot, and
 # $BUILD_DIR/bench/{results.tsv,results.md,results.svg,cover-table.txt} (scripts/bench-report.py).

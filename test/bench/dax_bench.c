@@ -12,13 +12,27 @@
  *   munmap            unmapping the fully faulted mapping, per GiB
  *   fault-again       the same writes to a later mapping of the same, now used, range (after a
  *                     mapping that checked the words of the first)
+ *   fault-threads     fault-first again with every online CPU's thread (at least two) writing its
+ *                     own slice of a new mapping at once, per fault: under KVM with several vCPUs
+ *                     it shows contention between concurrent faults of one instance (one vCPU
+ *                     under TCG: the same work, interleaved)
  *   fork              fork() of a process holding the fully faulted mapping, with a guard
  *                     page so that its page tables are copied (4K and 2M only)
  *   gup-*             the kernel's gup_test (CONFIG_GUP_TEST) over the whole mapping, 512 pages
  *                     per call: get_user_pages_fast, pin_user_pages_fast, get_user_pages,
  *                     pin_user_pages, pin_user_pages(FOLL_LONGTERM); per 4K page and per GiB
  *   dio-dax           O_DIRECT reads from BLKDEV into the mapping, in MiB/s
+ *   dio-dax-out       O_DIRECT writes of the same bytes from the mapping back to BLKDEV, in
+ *                     MiB/s (get_user_pages() without FOLL_WRITE): with dio-dax, a copy through
+ *                     the mapping in both directions; dio-anon then checks what reached BLKDEV
  *   dio-anon          the same reads into ordinary anonymous memory: the ceiling
+ *
+ * dax_bench DEV ALIGN SIZE REPS BLKDEV TAG, the scale mode (bench/scale.sh; SIZE is the whole
+ * instance there): each repetition only disables and enables the instance, and reports
+ * disable-TAG, enable-TAG and ram-TAG, the RAM the enable took per GiB of instance (MemFree
+ * before and after it: the memmap, when it lives in RAM); then the instance is mapped as a
+ * whole and faulted in (fault-TAG), and gup-fast-get-TAG is GUP-fast over all of it. No KTAP plan or result:
+ * the script makes one subtest of each run, from the exit status.
  *
  * Every figure is measured with the guest's CLOCK_MONOTONIC (gup_test's own ktime for gup-*);
  * under QEMU's -icount the guest clock counts executed instructions, so the figures are
@@ -29,6 +43,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -206,6 +221,65 @@ static int gup(const char *metric, unsigned long cmd, char *p)
 	return 1;
 }
 
+/* MemFree of /proc/meminfo in KiB, or -1. */
+static long mem_free_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* The scale mode (see the top of the file); returns 1 when every step worked. */
+static int scale(int reps, const char *tag)
+{
+	char name[64];
+	long t, before, after;
+	int fd, rep, ok;
+	char *p;
+
+	for (rep = 1; rep <= reps; rep++) {
+		t = sysfs_write("unbind");
+		if (t < 0)
+			return 0;
+		snprintf(name, sizeof(name), "disable-%s", tag);
+		result(name, t / 1e3, "us");
+		before = mem_free_kb();
+		t = sysfs_write("bind");
+		after = mem_free_kb();
+		if (t < 0 || before < 0 || after < 0)
+			return 0;
+		snprintf(name, sizeof(name), "enable-%s", tag);
+		result(name, t / 1e3, "us");
+		snprintf(name, sizeof(name), "ram-%s", tag);
+		result(name, (double)(before - after) / 1024 * GIB / map_len, "MiB/GiB");
+	}
+
+	fd = open(dev_path, O_RDWR);
+	if (fd < 0) {
+		ktap_print("open %s: %s", dev_path, strerror(errno));
+		return 0;
+	}
+	p = map_dev(fd, map_len);
+	snprintf(name, sizeof(name), "fault-%s", tag);
+	ok = p && touch(name, p, 1);
+	if (ok) {
+		snprintf(name, sizeof(name), "gup-fast-get-%s", tag);
+		ok = gup(name, GUP_FAST_BENCHMARK, p);
+	}
+	if (p)
+		munmap(p, map_len);
+	close(fd);
+	return ok;
+}
+
 /* O_DIRECT reads of io_len bytes of BLKDEV into @buf; returns MiB/s, 0 on failure. */
 static double dio_read(char *buf)
 {
@@ -228,6 +302,27 @@ static double dio_read(char *buf)
 		ktap_print("O_DIRECT read moved the wrong bytes");
 		return 0;
 	}
+	return (double)io_len / (1 << 20) / ((double)t0 / 1e9);
+}
+
+/* O_DIRECT writes of io_len bytes of @buf to BLKDEV; returns MiB/s, 0 on failure. */
+static double dio_write(const char *buf)
+{
+	unsigned long off;
+	int fd = open(blk_path, O_WRONLY | O_DIRECT);
+	u64 t0;
+
+	if (fd < 0)
+		return 0;
+	t0 = now_ns();
+	for (off = 0; off < io_len; off += IO_CHUNK)
+		if (pwrite(fd, buf + off, IO_CHUNK, off) != (ssize_t)IO_CHUNK) {
+			ktap_print("O_DIRECT write at %#lx: %s", off, strerror(errno));
+			close(fd);
+			return 0;
+		}
+	t0 = now_ns() - t0;
+	close(fd);
 	return (double)io_len / (1 << 20) / ((double)t0 / 1e9);
 }
 
@@ -289,6 +384,64 @@ static int fork_bench(char *p, int rep)
 	return ok && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+struct slice {
+	pthread_barrier_t *go;
+	char *p;
+	unsigned long len;
+};
+
+static void *fault_slice(void *arg)
+{
+	struct slice *s = arg;
+	unsigned long off;
+
+	pthread_barrier_wait(s->go);
+	for (off = 0; off < s->len; off += align)
+		WRITE_ONCE(*(u64 *)(s->p + off), off);
+	return NULL;
+}
+
+/* fault-threads (see the top of the file) on a new mapping of @fd; returns 0 on failure. */
+static int fault_threads(int fd)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN), i, started;
+	unsigned long per;
+	pthread_barrier_t go;
+	struct slice sl[64];
+	pthread_t tid[64];
+	u64 t0;
+	char *p;
+
+	n = n < 2 ? 2 : n > 64 ? 64 : n;
+	per = map_len / align / n * align;
+	if (!per)
+		return 1;	/* fewer leaves than threads (1G): nothing to measure */
+	p = map_dev(fd, map_len);
+	if (!p)
+		return 0;
+	pthread_barrier_init(&go, NULL, n + 1);
+	for (started = 0; started < n; started++) {
+		sl[started] = (struct slice){ &go, p + started * per, per };
+		if (pthread_create(&tid[started], NULL, fault_slice, &sl[started]))
+			break;
+	}
+	if (started < n) {
+		ktap_print("pthread_create: %s", strerror(errno));
+		munmap(p, map_len);
+		exit(1);	/* the started threads wait at the barrier for ever */
+	}
+	pthread_barrier_wait(&go);
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		pthread_join(tid[i], NULL);
+	t0 = now_ns() - t0;
+	pthread_barrier_destroy(&go);
+	munmap(p, map_len);
+	result("fault-threads", (double)t0 / (per / align * n), "ns/fault");
+	result("fault-threads-n", n, "threads");
+	return 1;
+}
+
 static int repetition(int rep)
 {
 	double mibs;
@@ -330,6 +483,7 @@ static int repetition(int rep)
 	if (!p)
 		goto out_close;
 	ok &= touch("fault-again", p, ~(u64)rep);
+	ok &= fault_threads(fd);
 
 	if (extra && !fork_bench(p, rep))
 		ok = 0;
@@ -340,6 +494,9 @@ static int repetition(int rep)
 	mibs = dio_read(p);
 	ok &= mibs > 0;
 	result("dio-dax", mibs, "MiB/s");
+	mibs = dio_write(p);
+	ok &= mibs > 0;
+	result("dio-dax-out", mibs, "MiB/s");
 	mibs = dio_read(anon);
 	ok &= mibs > 0;
 	result("dio-anon", mibs, "MiB/s");
@@ -355,8 +512,8 @@ int main(int argc, char **argv)
 	int reps, rep;
 	char name[64];
 
-	if (argc != 6) {
-		fprintf(stderr, "usage: dax_bench DEV ALIGN SIZE REPS BLKDEV\n");
+	if (argc != 6 && argc != 7) {
+		fprintf(stderr, "usage: dax_bench DEV ALIGN SIZE REPS BLKDEV [TAG]\n");
 		return 2;
 	}
 	dev_path = argv[1];
@@ -369,6 +526,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dax_bench: bad ALIGN, SIZE or REPS\n");
 		return 2;
 	}
+	if (argc == 7)
+		return scale(reps, argv[6]) ? 0 : 1;
 
 	/*
 	 * fork is measured at 4K and 2M only: at 1G pristine v7.2.8 copies the puds without their

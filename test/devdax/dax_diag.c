@@ -11,9 +11,9 @@
  *   - for every leaf of the larger level, at least one fault of that level ending in
  *     VM_FAULT_FALLBACK, "fault larger than the alignment" (none at 1G: there is no larger
  *     level; none at 2M on a kernel without huge puds, such as arm64's, which never tries a
- *     pud fault: its namespaces' supported_alignments have no 1G). At least: a pte fault of a
- *     VMA without ->map_pages, such as device-DAX's, is retried under the mmap_lock after the
- *     per-VMA lock attempt, and the pmd fault before it is made again;
+ *     pud fault: its namespaces' supported_alignments have no 1G). At least: before the fixes
+ *     posting gave device-DAX a ->map_pages, a pte fault was retried under the mmap_lock after
+ *     the per-VMA lock attempt, and the pmd fault before it was made again;
  *   - /proc/self/smaps reports KernelPageSize = ALIGN for the mapping.
  *
  * Refused faults, each in a child that must die of SIGBUS, with exactly one SIGBUS event, at

@@ -73,6 +73,24 @@ else
 	fail "gnuplot was not run on plot.dat"
 fi
 
+# With a fixes run (v7.2.8 + the fixes posting): the reading is still the series' (patched /
+# pristine), and the series / fixes ratio has a column of its own, in results.md and in the
+# cover table.
+{
+	printf 'run\tflavour\tbenchmark\tmetric\tvalue\tunit\n'
+	row pristine.1 pristine fault ns/fault 100 101 102
+	row fixes.1 fixes fault ns/fault 50 50 50
+	row patched.1 patched fault ns/fault 40 40 40
+	row pristine.2 pristine fault ns/fault 100 101 102
+} >"$dir/results.tsv"
+expect_ok "report with a fixes run" python3 "$HT_TOP/scripts/bench-report.py" "$dir"
+reads fault '0.396 \(0.39-0.40\) \| 1.000 \(0.98-1.02\) \| 0.800 \(0.80-0.80\) \| faster \(60%\)'
+if grep -qE "^2m +fault +ns/fault +101 +50.0 +40.0 +0.396 +0.800 +faster" "$dir/cover-table.txt"; then
+	pass "cover table with the fixes column"
+else
+	fail "cover table with a fixes run: $(cat "$dir/cover-table.txt")"
+fi
+
 head -n 1 "$dir/results.tsv" >"$dir/empty.tsv"
 mv "$dir/empty.tsv" "$dir/results.tsv"
 expect_fail "no figures" "no figures" python3 "$HT_TOP/scripts/bench-report.py" "$dir"
