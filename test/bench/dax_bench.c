@@ -31,8 +31,8 @@
  * instance there): each repetition only disables and enables the instance, and reports
  * disable-TAG, enable-TAG and ram-TAG, the RAM the enable took per GiB of instance (MemFree
  * before and after it: the memmap, when it lives in RAM); then the instance is mapped as a
- * whole and faulted in (fault-TAG), and gup-fast-get-TAG is GUP-fast over all of it. No KTAP plan or result:
- * the script makes one subtest of each run, from the exit status.
+ * whole and faulted in (fault-TAG), and gup-fast-get-TAG is GUP-fast over all of it. No KTAP
+ * plan or result: the script makes one subtest of each run, from the exit status.
  *
  * Every figure is measured with the guest's CLOCK_MONOTONIC (gup_test's own ktime for gup-*);
  * under QEMU's -icount the guest clock counts executed instructions, so the figures are

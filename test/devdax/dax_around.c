@@ -42,7 +42,7 @@ static u64 pattern(unsigned long off, u64 salt)
 }
 
 /* fault_around_bytes from debugfs, or the kernel's default (64 KiB) without debugfs. */
-static unsigned long fault_around_bytes(void)
+static unsigned long around_window(void)
 {
 	unsigned long v = 0;
 	FILE *f = fopen("/sys/kernel/debug/fault_around_bytes", "r");
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	if (argc != 3)
 		ktap_bail("usage: dax_around /dev/daxX.Y LENGTH");
 	len = parse_size(argv[2]);
-	window = fault_around_bytes();
+	window = around_window();
 	if (!len || len % window)
 		ktap_bail("LENGTH: a multiple of fault_around_bytes");
 
@@ -128,7 +128,8 @@ int main(int argc, char **argv)
 	/* One per window; one more where the mapping does not start on a window boundary. */
 	lo = len / window;
 	hi = lo + 3;
-	ktap_print("reads: %ld faults for %lu pages (expected %ld..%ld)", faults, len / PAGE, lo, hi);
+	ktap_print("reads: %ld faults for %lu pages (expected %ld..%ld)", faults, len / PAGE,
+		   lo, hi);
 	ktap_result(faults >= lo && faults <= hi, "a read fault maps the fault-around window");
 	ktap_result(!bad, "the pages mapped around read back what was written");
 
