@@ -29,8 +29,8 @@
  *
  * dax_bench DEV ALIGN SIZE REPS BLKDEV TAG, the scale mode (bench/scale.sh; SIZE is the whole
  * instance there): each repetition only disables and enables the instance, and reports
- * disable-TAG, enable-TAG and ram-TAG, the RAM the enable took per GiB of instance (MemFree
- * before and after it: the memmap, when it lives in RAM); then the instance is mapped as a
+ * disable-TAG, enable-TAG and memmap-TAG, the memmap the enable set up per GiB of instance
+ * (nr_memmap_pages before and after it, see memmap_pages()); then the instance is mapped as a
  * whole and faulted in (fault-TAG), and gup-fast-get-TAG is GUP-fast over all of it. No KTAP
  * plan or result: the script makes one subtest of each run, from the exit status.
  *
@@ -221,20 +221,25 @@ static int gup(const char *metric, unsigned long cmd, char *p)
 	return 1;
 }
 
-/* MemFree of /proc/meminfo in KiB, or -1. */
-static long mem_free_kb(void)
+/*
+ * nr_memmap_pages of /proc/vmstat, or -1: the pages the kernel accounts to the memmap, as
+ * sparse-vmemmap computes them (vmemmap deduplication included, the device's own pages of a
+ * -M dev namespace too). MemFree cannot tell: the memmap that a disable frees sits in the per-CPU
+ * free lists, not counted as free, until the enable takes it back.
+ */
+static long memmap_pages(void)
 {
 	char line[128];
-	long kb = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
+	long n = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+		if (sscanf(line, "nr_memmap_pages %ld", &n) == 1)
 			break;
 	fclose(f);
-	return kb;
+	return n;
 }
 
 /* The scale mode (see the top of the file); returns 1 when every step worked. */
@@ -251,15 +256,15 @@ static int scale(int reps, const char *tag)
 			return 0;
 		snprintf(name, sizeof(name), "disable-%s", tag);
 		result(name, t / 1e3, "us");
-		before = mem_free_kb();
+		before = memmap_pages();
 		t = sysfs_write("bind");
-		after = mem_free_kb();
+		after = memmap_pages();
 		if (t < 0 || before < 0 || after < 0)
 			return 0;
 		snprintf(name, sizeof(name), "enable-%s", tag);
 		result(name, t / 1e3, "us");
-		snprintf(name, sizeof(name), "ram-%s", tag);
-		result(name, (double)(before - after) / 1024 * GIB / map_len, "MiB/GiB");
+		snprintf(name, sizeof(name), "memmap-%s", tag);
+		result(name, (double)(after - before) * PAGE / (1 << 20) * GIB / map_len, "MiB/GiB");
 	}
 
 	fd = open(dev_path, O_RDWR);
@@ -386,8 +391,9 @@ static int fork_bench(char *p, int rep)
 
 struct slice {
 	pthread_barrier_t *go;
-	char *p;
-	unsigned long len;
+	char *p;		/* the mapping */
+	unsigned long start, len;	/* this thread's slice of it */
+	u64 tag;
 };
 
 static void *fault_slice(void *arg)
@@ -396,13 +402,17 @@ static void *fault_slice(void *arg)
 	unsigned long off;
 
 	pthread_barrier_wait(s->go);
-	for (off = 0; off < s->len; off += align)
-		WRITE_ONCE(*(u64 *)(s->p + off), off);
+	for (off = s->start; off < s->start + s->len; off += align)
+		WRITE_ONCE(*(u64 *)(s->p + off), s->tag ^ off);
 	return NULL;
 }
 
-/* fault-threads (see the top of the file) on a new mapping of @fd; returns 0 on failure. */
-static int fault_threads(int fd)
+/*
+ * fault-threads (see the top of the file) on a new mapping of @fd, writing the words touch()
+ * would write with @tag (what is there already: the checks after it still hold); returns 0 on
+ * failure.
+ */
+static int fault_threads(int fd, u64 tag)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN), i, started;
 	unsigned long per;
@@ -421,7 +431,7 @@ static int fault_threads(int fd)
 		return 0;
 	pthread_barrier_init(&go, NULL, n + 1);
 	for (started = 0; started < n; started++) {
-		sl[started] = (struct slice){ &go, p + started * per, per };
+		sl[started] = (struct slice){ &go, p, started * per, per, tag };
 		if (pthread_create(&tid[started], NULL, fault_slice, &sl[started]))
 			break;
 	}
@@ -483,7 +493,7 @@ static int repetition(int rep)
 	if (!p)
 		goto out_close;
 	ok &= touch("fault-again", p, ~(u64)rep);
-	ok &= fault_threads(fd);
+	ok &= fault_threads(fd, ~(u64)rep);
 
 	if (extra && !fork_bench(p, rep))
 		ok = 0;

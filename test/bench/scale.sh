@@ -1,9 +1,10 @@
 #!/bin/sh
 # shellcheck shell=dash
 # bench/scale ALIGN SIZE...: how the costs grow with the instance. For each SIZE, a namespace of
-# that size at ALIGN on the largest region with its memmap in RAM (-M mem), and dax_bench's scale
-# mode on the whole instance: enable and disable times, the RAM the enable takes, faulting it all
-# in and GUP-fast over all of it. Then the first SIZE again with the memmap on the device (-M dev).
+# that size at ALIGN on the largest region with its memmap in RAM (-M mem), and dax_bench's
+# scale mode on the whole instance: enable and disable times, the memmap the enable sets up,
+# faulting it all in and GUP-fast over all of it. Then the first SIZE again with the memmap on
+# the device (-M dev).
 # Metric tags: at-<MiB>M (mem) and dev-at-<MiB>M, <MiB> the instance's usable size.
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
