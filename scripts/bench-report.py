@@ -10,7 +10,8 @@ and machine.tsv (key, value). Writes into DIR:
                       ratio of every other run to the first pristine run (and of the series
                       to the fixes posting alone, with a fixes run), and a reading of the
                       series' ratio
-    cover-table.txt   the same figures as a plain-text table for the cover letter
+    cover-table.txt   the same figures as a plain-text table for the cover letter (without the
+                      scale runs' and the per-GiB ones)
     plot.dat, results.svg   the ratios with their ranges (gnuplot)
     scale.dat, scale.svg    with scale benchmarks (metrics "enable-at-<MiB>M" and alike):
                       enable and disable time and GUP-fast per GiB against the instance
@@ -174,7 +175,8 @@ def main():
              + (f"{'fixes':>9} " if fixes_cols else "") + f"{'series':>9} {'ratio':>6}  "
              + (f"{'/fixes':>6}  " if fixes_cols else "") + "reading"]
     for align, metric, unit, b, p, ratio, read, fx, fx_ratio in text:
-        if metric.endswith("-per-GiB"):
+        # The scale runs' figures (metric tags "at-<MiB>M") stay in results.md and scale.svg.
+        if metric.endswith("-per-GiB") or "-at-" in metric:
             continue
         fx_cell = (f"{fmt(fx.median) if fx else '-':>9} ") if fixes_cols else ""
         fr_cell = (f"{fx_ratio:6.3f}  " if fx_ratio else f"{'-':>6}  ") if fixes_cols else ""
