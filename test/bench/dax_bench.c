@@ -264,7 +264,8 @@ static int scale(int reps, const char *tag)
 		snprintf(name, sizeof(name), "enable-%s", tag);
 		result(name, t / 1e3, "us");
 		snprintf(name, sizeof(name), "memmap-%s", tag);
-		result(name, (double)(after - before) * PAGE / (1 << 20) * GIB / map_len, "MiB/GiB");
+		result(name, (double)(after - before) * PAGE / (1 << 20) * GIB / map_len,
+		       "MiB/GiB");
 	}
 
 	fd = open(dev_path, O_RDWR);
