@@ -8,8 +8,9 @@
  *   - writing each page of a new mapping takes one fault per page (LENGTH / 4 KiB);
  *   - reading each page of a later mapping takes one fault per window, not per page, and reads
  *     back what was written, page by page (a wrong pfn in the window would read other data);
- *   - writing each page after those reads takes no fault (the ptes mapped around are writable)
- *     and a third mapping reads the new data back.
+ *   - writing each page after those reads takes no fault on x86 (the ptes mapped around are
+ *     writable; elsewhere at most one per page, to set the dirty bit) and a third mapping reads
+ *     the new data back.
  * Pristine v7.2.8 has no ->map_pages: one read fault per page, so the second check fails there.
  *
  * Prints KTAP; exits 0 when every subtest passed.
@@ -136,8 +137,18 @@ int main(int argc, char **argv)
 	before = minflt();
 	write_all(p, len, salt2);
 	faults = minflt() - before;
-	ktap_print("writes after the reads: %ld faults", faults);
-	ktap_result(faults <= 2, "writes to pages mapped around take no fault");
+	/*
+	 * The ptes mapped around are writable. x86 sets the dirty bit in hardware, so the writes
+	 * take no fault at all; arm64 without hardware dirty-bit management (QEMU's) takes one per
+	 * page, to make a clean pte dirty. More than that would be a refault.
+	 */
+#if defined(__x86_64__) || defined(__i386__)
+	hi = 2;
+#else
+	hi = len / PAGE + 2;
+#endif
+	ktap_print("writes after the reads: %ld faults (at most %ld)", faults, hi);
+	ktap_result(faults <= hi, "writes to pages mapped around take no refault");
 	munmap(p, len);
 
 	p = map(fd, len);
