@@ -48,15 +48,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "ktap.h"
 #include "util.h"
+#include "pages.h"
 
-#define PAGE		4096UL
 #define GIB		(1024UL * 1024 * 1024)
 #define IO_CHUNK	(1024UL * 1024)
 #define GUP_BATCH	512
@@ -106,14 +105,6 @@ static u64 now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static long minor_faults(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
-
 static void result(const char *metric, double value, const char *unit)
 {
 	ktap_print("BENCH %s %.6g %s", metric, value, unit);
@@ -158,7 +149,7 @@ static char *map_dev(int fd, unsigned long len)
  */
 static int touch(const char *metric, char *p, u64 tag)
 {
-	long flt = minor_faults();
+	long flt = minflt();
 	unsigned long off;
 	char name[64];
 	u64 t0 = now_ns();
@@ -166,7 +157,7 @@ static int touch(const char *metric, char *p, u64 tag)
 	for (off = 0; off < map_len; off += align)
 		WRITE_ONCE(*(u64 *)(p + off), tag ^ off);
 	t0 = now_ns() - t0;
-	flt = minor_faults() - flt;
+	flt = minflt() - flt;
 	if (flt <= 0)
 		return 0;
 	result(metric, (double)t0 / flt, "ns/fault");

@@ -21,22 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "ktap.h"
 #include "util.h"
-
-#define PAGE 4096UL
-
-static long minflt(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
+#include "pages.h"
 
 /* Whether this is an x86 machine, whose MMU sets the accessed and dirty bits itself. */
 static int x86(void)
@@ -44,11 +34,6 @@ static int x86(void)
 	struct utsname u;
 
 	return !uname(&u) && (!strcmp(u.machine, "x86_64") || !strncmp(u.machine, "i686", 4));
-}
-
-static u64 pattern(unsigned long off, u64 salt)
-{
-	return salt ^ (off / PAGE) * 0x9e3779b97f4a7c15ULL;
 }
 
 /* fault_around_bytes from debugfs, or the kernel's default (64 KiB) without debugfs. */
@@ -76,30 +61,6 @@ static char *map(int fd, unsigned long len)
 	return p;
 }
 
-/* Reads every page's first word; returns the pages whose word is not pattern(off, salt). */
-static unsigned long check(const char *p, unsigned long len, u64 salt)
-{
-	unsigned long off, bad = 0;
-
-	for (off = 0; off < len; off += PAGE) {
-		u64 got = READ_ONCE(*(const u64 *)(p + off));
-
-		if (got != pattern(off, salt) && bad++ < 3)
-			ktap_print("offset %#lx: expected %#llx, got %#llx", off,
-				   (unsigned long long)pattern(off, salt),
-				   (unsigned long long)got);
-	}
-	return bad;
-}
-
-static void write_all(char *p, unsigned long len, u64 salt)
-{
-	unsigned long off;
-
-	for (off = 0; off < len; off += PAGE)
-		WRITE_ONCE(*(u64 *)(p + off), pattern(off, salt));
-}
-
 int main(int argc, char **argv)
 {
 	const u64 salt1 = 0x6172756f6e640000ULL, salt2 = 0x77726974650000ULL;
@@ -123,7 +84,7 @@ int main(int argc, char **argv)
 
 	p = map(fd, len);
 	before = minflt();
-	write_all(p, len, salt1);
+	pages_fill(p, len, salt1);
 	faults = minflt() - before;
 	lo = len / PAGE;
 	hi = lo + 2;	/* the loop's own stack/libc pages */
@@ -133,7 +94,7 @@ int main(int argc, char **argv)
 
 	p = map(fd, len);
 	before = minflt();
-	bad = check(p, len, salt1);
+	bad = pages_check(p, len, salt1);
 	faults = minflt() - before;
 	/* One per window; one more where the mapping does not start on a window boundary. */
 	lo = len / window;
@@ -144,7 +105,7 @@ int main(int argc, char **argv)
 	ktap_result(!bad, "the pages mapped around read back what was written");
 
 	before = minflt();
-	write_all(p, len, salt2);
+	pages_fill(p, len, salt2);
 	faults = minflt() - before;
 	/*
 	 * The ptes mapped around are writable. x86 sets the dirty bit in hardware, so the writes
@@ -157,7 +118,7 @@ int main(int argc, char **argv)
 	munmap(p, len);
 
 	p = map(fd, len);
-	bad = check(p, len, salt2);
+	bad = pages_check(p, len, salt2);
 	ktap_result(!bad, "those writes reached the device");
 	munmap(p, len);
 	close(fd);

@@ -37,8 +37,7 @@
 
 #include "ktap.h"
 #include "util.h"
-
-#define PAGE 4096UL
+#include "pages.h"
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
@@ -50,35 +49,6 @@
 
 /* How long the event thread waits for the fork event. */
 #define UFFD_EVENT_TIMEOUT_MS 60000
-
-static u64 pattern(unsigned long off, u64 seed)
-{
-	return seed ^ (off / PAGE) * 0x9e3779b97f4a7c15ULL;
-}
-
-/* Count the 4 KiB pages in [p, p + len) whose first word is not pattern(off, seed). */
-static unsigned long check(const char *p, unsigned long len, u64 seed)
-{
-	unsigned long off, bad = 0;
-
-	for (off = 0; off < len; off += PAGE) {
-		u64 got = READ_ONCE(*(const u64 *)(p + off));
-
-		if (got != pattern(off, seed) && bad++ < 3)
-			ktap_print("offset %#lx: expected %#llx, got %#llx", off,
-				   (unsigned long long)pattern(off, seed),
-				   (unsigned long long)got);
-	}
-	return bad;
-}
-
-static void fill(char *p, unsigned long len, u64 seed)
-{
-	unsigned long off;
-
-	for (off = 0; off < len; off += PAGE)
-		WRITE_ONCE(*(u64 *)(p + off), pattern(off, seed));
-}
 
 /*
  * Fork; the child checks the first leaf, rewrites it with @seed + 1 and exits 0 when the data
@@ -92,9 +62,9 @@ static int fork_and_check(char *p, unsigned long align, u64 seed)
 	if (pid < 0)
 		ktap_bail("fork failed");
 	if (!pid) {
-		unsigned long bad = check(p, align, seed);
+		unsigned long bad = pages_check(p, align, seed);
 
-		fill(p, align, seed + 1);
+		pages_fill(p, align, seed + 1);
 		_exit(bad ? 3 : 0);
 	}
 	if (waitpid(pid, &status, 0) != pid)
@@ -226,7 +196,7 @@ static int uffd_fork(const char *path, int fd, char *p, unsigned long align)
 	ktap_plan(5);
 	ktap_print("%s: align %lu, two leaves registered with a userfaultfd (WP_ASYNC, EVENT_FORK)",
 		   path, align);
-	fill(p, align, seed);
+	pages_fill(p, align, seed);
 	ev.uffd = uffd_register_wp(p, 2 * align,
 				   UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_EVENT_FORK);
 	ktap_result(ev.uffd >= 0,
@@ -244,7 +214,7 @@ static int uffd_fork(const char *path, int fd, char *p, unsigned long align)
 	ktap_result(ev.forks == 1 && !ev.bad,
 		    "the parent reads the fork event and closes the child's userfaultfd");
 	ktap_result(!rc, "fork with a userfaultfd: the child reads the parent's data");
-	ktap_result(!check(p, align, seed + 1),
+	ktap_result(!pages_check(p, align, seed + 1),
 		    "fork with a userfaultfd: the parent reads the child's writes");
 	if (ev.uffd >= 0)
 		close(ev.uffd);
@@ -253,7 +223,7 @@ static int uffd_fork(const char *path, int fd, char *p, unsigned long align)
 	p = mmap(NULL, align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		ktap_bail("second shared mapping failed");
-	ktap_result(!check(p, align, seed + 1),
+	ktap_result(!pages_check(p, align, seed + 1),
 		    "the data survives the child's exit and the parent's munmap");
 	munmap(p, align);
 	close(fd);
@@ -269,13 +239,13 @@ static int uffd_release(const char *path, char *p, unsigned long align)
 	ktap_plan(2);
 	ktap_print("%s: align %lu, two leaves registered with a userfaultfd (WP_ASYNC), released",
 		   path, align);
-	fill(p, align, seed);
+	pages_fill(p, align, seed);
 	uffd = uffd_register_wp(p, 2 * align, UFFD_FEATURE_WP_ASYNC);
 	ktap_result(uffd >= 0, "a userfaultfd with WP_ASYNC registers the mapping in WP mode");
 	if (uffd < 0)
 		ktap_bail("no userfaultfd registration: the release path cannot be reached");
 	close(uffd);
-	ktap_result(!check(p, align, seed), "the data reads back after the release");
+	ktap_result(!pages_check(p, align, seed), "the data reads back after the release");
 	munmap(p, 2 * align);
 	return ktap_exit();
 }
@@ -310,11 +280,11 @@ int main(int argc, char **argv)
 	ktap_print("%s: align %lu, mapping two leaves", argv[1], align);
 
 	/* Plain fork: the child refaults the shared mapping itself. */
-	fill(p, align, 0x666f726b00000000ULL);
+	pages_fill(p, align, 0x666f726b00000000ULL);
 	rc = fork_and_check(p, align, 0x666f726b00000000ULL);
 	if (rc > 0)
 		ktap_print("child exit %d", rc);
-	ktap_result(!rc && !check(p, align, 0x666f726b00000001ULL),
+	ktap_result(!rc && !pages_check(p, align, 0x666f726b00000001ULL),
 		    "fork: the child reads the parent's data and the parent its writes");
 
 	/* A guard page in the second leaf: fork now copies the page tables of the VMA. */
@@ -324,12 +294,12 @@ int main(int argc, char **argv)
 	} else {
 		ktap_result(1, "a guard page can be installed in a device-dax mapping");
 	}
-	fill(p, align, 0x6775617264000000ULL);
+	pages_fill(p, align, 0x6775617264000000ULL);
 	rc = fork_and_check(p, align, 0x6775617264000000ULL);
 	if (rc > 0)
 		ktap_print("child exit %d", rc);
 	ktap_result(!rc, "fork with a guard region: the child reads the parent's data");
-	ktap_result(!check(p, align, 0x6775617264000001ULL),
+	ktap_result(!pages_check(p, align, 0x6775617264000001ULL),
 		    "fork with a guard region: the parent reads the child's writes");
 
 	/* The parent's leaf must outlive the child: unmap, map again, read. */
@@ -337,7 +307,7 @@ int main(int argc, char **argv)
 	p = mmap(NULL, align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		ktap_bail("second shared mapping failed");
-	ktap_result(!check(p, align, 0x6775617264000001ULL),
+	ktap_result(!pages_check(p, align, 0x6775617264000001ULL),
 		    "the data survives the child's exit and the parent's munmap");
 	munmap(p, align);
 	close(fd);

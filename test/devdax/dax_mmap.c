@@ -13,27 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "ktap.h"
 #include "util.h"
+#include "pages.h"
 
-#define PAGE 4096UL
-
-static long minflt(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
-}
-
-/* The value stored in the first word of each 4 KiB page: depends on the page's offset. */
-static u64 pattern(unsigned long off)
-{
-	return 0x6465766d61700000ULL ^ (off / PAGE) * 0x9e3779b97f4a7c15ULL;
-}
+/* The seed of the data this test writes. */
+#define SEED 0x6465766d61700000ULL
 
 /* KernelPageSize of the smaps entry that starts at @addr, in kB, or -1. */
 static long kernel_page_kb(void *addr)
@@ -58,7 +45,7 @@ static long kernel_page_kb(void *addr)
 
 int main(int argc, char **argv)
 {
-	unsigned long align, len, off, bad = 0;
+	unsigned long align, len;
 	long before, faults, lo, hi, kb;
 	char *p;
 	int fd;
@@ -85,8 +72,7 @@ int main(int argc, char **argv)
 
 	/* One store per 4 KiB page: one fault per ALIGN-sized leaf. */
 	before = minflt();
-	for (off = 0; off < len; off += PAGE)
-		WRITE_ONCE(*(u64 *)(p + off), pattern(off));
+	pages_fill(p, len, SEED);
 	faults = minflt() - before;
 	lo = len / align;
 	hi = lo + 2;	/* the loop's own stack/libc pages */
@@ -104,14 +90,7 @@ int main(int argc, char **argv)
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		ktap_bail("second shared mapping failed");
-	for (off = 0; off < len; off += PAGE) {
-		u64 got = READ_ONCE(*(u64 *)(p + off));
-
-		if (got != pattern(off) && bad++ < 3)
-			ktap_print("offset %#lx: expected %#llx, got %#llx", off,
-				   (unsigned long long)pattern(off), (unsigned long long)got);
-	}
-	ktap_result(!bad, "data survives munmap and a new mapping");
+	ktap_result(!pages_check(p, len, SEED), "data survives munmap and a new mapping");
 	munmap(p, len);
 
 	p = mmap(NULL, align, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);

@@ -43,12 +43,12 @@
 #include <setjmp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ktap.h"
 #include "util.h"
+#include "pages.h"
 
 static int dax_fd;
 static unsigned long align, len;
@@ -312,14 +312,6 @@ static int test_smaps(char *p)
 		return -1;
 	}
 	return 0;
-}
-
-/* Minor faults of this process so far. */
-static long minflt(void)
-{
-	struct rusage ru;
-
-	return getrusage(RUSAGE_SELF, &ru) ? -1 : ru.ru_minflt;
 }
 
 static sigjmp_buf sigbus_jmp;
