@@ -67,7 +67,7 @@ S := scripts
 	gdb gdb-boot check-arm64 arm64 \
 	ndctl fuzz fix-only honesty check-debug \
 	check lint review gate-format gate-checkpatch gate-kerneldoc static gate-sparse gate-w1 \
-	gate-cocci gate-build harness-tests git-am bisect bench mbox export refresh \
+	gate-cocci gate-build harness-tests git-am bisect bench profile mbox export refresh \
 	identity clean distclean
 
 ## Pipeline ------------------------------------------------------------------------------------
@@ -256,6 +256,13 @@ bench:
 	@$(MAKE) image
 	@$(S)/bench.sh
 
+# Where the instructions of each benchmark go: the kernels of PROFILE_RUNS under the insnprof
+# QEMU plugin, instructions per kernel function in each measured window; build/profile/.
+profile:
+	@BENCH_RUNS="$${PROFILE_RUNS:-pristine fixes patched}" $(S)/bench-kernels.sh
+	@$(MAKE) image
+	@$(S)/profile.sh
+
 # The series as it goes to the list, one mbox per posting ("## posting NAME" in series): a cover
 # letter (conf/cover-letter-NAME.txt; figures of the last `make bench` where it has @NUMBERS@) +
 # the posting's patches numbered [PATCH n/N] in build/mbox/NAME.mbox, as IDENTITY (default
@@ -361,6 +368,11 @@ help:
 ##H                  again (the null run) with the benchmarks of test/bench.list (the
 ##H                  flavours: BENCH_RUNS); table, plot and cover-letter table in
 ##H                  build/bench/ (conf/bench.env: BENCH_REPS, BENCH_RUNS, BENCH_ACCEL, ...)
+##H   profile        where each benchmark's kernel instructions go: PROFILE_RUNS (default
+##H                  "pristine fixes patched") booted under TCG with the insnprof QEMU plugin
+##H                  (scripts/insnprof.c), PROFILE_TESTS (default bench/devdax-4k) once, then
+##H                  instructions per kernel function in each of dax_bench's windows, side by
+##H                  side, largest differences first: build/profile/report.txt
 ##H   mbox           one mbox per posting ("## posting NAME" lines of series; none: the
 ##H                  posting "series"): build/mbox/NAME.mbox with a [PATCH 0/N] cover letter
 ##H                  (conf/cover-letter-NAME.txt; figures from the last make bench if it has

@@ -32,6 +32,9 @@ for f in "${pys[@]}"; do
 		die "$f does not compile (above)"
 done
 
+# The QEMU plugin of make profile is host C in QEMU's API style, not kernel style: compiled only.
+gcc -fsyntax-only -Wall -Wextra -Werror scripts/insnprof.c || die "scripts/insnprof.c does not compile (above)"
+
 checkpatch=$(flavour_dir pristine)/$TREE_NAME/scripts/checkpatch.pl
 [ -f "$checkpatch" ] || die "no $checkpatch (run 'make unpack')"
 mapfile -t csrc < <(find test -name '*.[ch]' | sort)

@@ -105,13 +105,50 @@ static u64 now_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/*
+ * The windows of the instruction profiler (make profile, scripts/profile/insnprof.c): empty
+ * functions at an address of their own (test/Makefile links the section at PROFILE_MARKERS), so
+ * that the profiler can tell their executions from any other program's code.
+ */
+#define PROFILE_MARKER __attribute__((noinline, used, section("profile_markers")))
+
+PROFILE_MARKER void profile_begin(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+PROFILE_MARKER void profile_end(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+/* Start the clock of @metric: names the profiler's next window and opens it. */
+static u64 clock_start(const char *metric)
+{
+	ktap_print("PROFILE %s", metric);
+	profile_begin();
+	return now_ns();
+}
+
+/* Stop the clock started at @t0 and close the profiler's window; returns the nanoseconds. */
+static u64 clock_stop(u64 t0)
+{
+	u64 t = now_ns() - t0;
+
+	profile_end();
+	return t;
+}
+
 static void result(const char *metric, double value, const char *unit)
 {
 	ktap_print("BENCH %s %.6g %s", metric, value, unit);
 }
 
-/* Write NAME to a device_dax driver file (bind, unbind); returns the nanoseconds it took. */
-static long sysfs_write(const char *file)
+/*
+ * Write NAME to a device_dax driver file (bind, unbind) as @metric; returns the nanoseconds it
+ * took.
+ */
+static long sysfs_write(const char *file, const char *metric)
 {
 	char path[128];
 	u64 t0;
@@ -121,13 +158,14 @@ static long sysfs_write(const char *file)
 	fd = open(path, O_WRONLY);
 	if (fd < 0)
 		return -1;
-	t0 = now_ns();
+	t0 = clock_start(metric);
 	if (write(fd, dev_name, strlen(dev_name)) != (ssize_t)strlen(dev_name)) {
+		clock_stop(t0);
 		ktap_print("%s %s: %s", file, dev_name, strerror(errno));
 		close(fd);
 		return -1;
 	}
-	t0 = now_ns() - t0;
+	t0 = clock_stop(t0);
 	close(fd);
 	return t0;
 }
@@ -152,11 +190,11 @@ static int touch(const char *metric, char *p, u64 tag)
 	long flt = minflt();
 	unsigned long off;
 	char name[64];
-	u64 t0 = now_ns();
+	u64 t0 = clock_start(metric);
 
 	for (off = 0; off < map_len; off += align)
 		WRITE_ONCE(*(u64 *)(p + off), tag ^ off);
-	t0 = now_ns() - t0;
+	t0 = clock_stop(t0);
 	flt = minflt() - flt;
 	if (flt <= 0)
 		return 0;
@@ -193,13 +231,17 @@ static int gup(const char *metric, unsigned long cmd, char *p)
 	};
 	int fd = open("/sys/kernel/debug/gup_test", O_RDWR);
 	char name[64];
+	u64 t0;
 	int ret;
 
 	if (fd < 0) {
 		ktap_print("/sys/kernel/debug/gup_test: %s", strerror(errno));
 		return 0;
 	}
+	/* The profiler's window only: gup_test measures the time itself. */
+	t0 = clock_start(metric);
 	ret = ioctl(fd, cmd, &g);
+	clock_stop(t0);
 	close(fd);
 	if (ret || g.size != map_len) {
 		ktap_print("%s: %s, %llu of %lu bytes", metric, ret ? strerror(errno) : "ok",
@@ -242,17 +284,17 @@ static int scale(int reps, const char *tag)
 	char *p;
 
 	for (rep = 1; rep <= reps; rep++) {
-		t = sysfs_write("unbind");
+		snprintf(name, sizeof(name), "disable-%s", tag);
+		t = sysfs_write("unbind", name);
 		if (t < 0)
 			return 0;
-		snprintf(name, sizeof(name), "disable-%s", tag);
 		result(name, t / 1e3, "us");
 		before = memmap_pages();
-		t = sysfs_write("bind");
+		snprintf(name, sizeof(name), "enable-%s", tag);
+		t = sysfs_write("bind", name);
 		after = memmap_pages();
 		if (t < 0 || before < 0 || after < 0)
 			return 0;
-		snprintf(name, sizeof(name), "enable-%s", tag);
 		result(name, t / 1e3, "us");
 		snprintf(name, sizeof(name), "memmap-%s", tag);
 		result(name, (double)(after - before) * PAGE / (1 << 20) * GIB / map_len,
@@ -277,8 +319,8 @@ static int scale(int reps, const char *tag)
 	return ok;
 }
 
-/* O_DIRECT reads of io_len bytes of BLKDEV into @buf; returns MiB/s, 0 on failure. */
-static double dio_read(char *buf)
+/* O_DIRECT reads of io_len bytes of BLKDEV into @buf as @metric; returns MiB/s, 0 on failure. */
+static double dio_read(char *buf, const char *metric)
 {
 	unsigned long off;
 	int fd = open(blk_path, O_RDONLY | O_DIRECT);
@@ -286,14 +328,15 @@ static double dio_read(char *buf)
 
 	if (fd < 0)
 		return 0;
-	t0 = now_ns();
+	t0 = clock_start(metric);
 	for (off = 0; off < io_len; off += IO_CHUNK)
 		if (pread(fd, buf + off, IO_CHUNK, off) != (ssize_t)IO_CHUNK) {
+			clock_stop(t0);
 			ktap_print("O_DIRECT read at %#lx: %s", off, strerror(errno));
 			close(fd);
 			return 0;
 		}
-	t0 = now_ns() - t0;
+	t0 = clock_stop(t0);
 	close(fd);
 	if (memcmp(buf, anon + io_len, io_len)) {
 		ktap_print("O_DIRECT read moved the wrong bytes");
@@ -302,8 +345,8 @@ static double dio_read(char *buf)
 	return (double)io_len / (1 << 20) / ((double)t0 / 1e9);
 }
 
-/* O_DIRECT writes of io_len bytes of @buf to BLKDEV; returns MiB/s, 0 on failure. */
-static double dio_write(const char *buf)
+/* O_DIRECT writes of io_len bytes of @buf to BLKDEV as @metric; returns MiB/s, 0 on failure. */
+static double dio_write(const char *buf, const char *metric)
 {
 	unsigned long off;
 	int fd = open(blk_path, O_WRONLY | O_DIRECT);
@@ -311,14 +354,15 @@ static double dio_write(const char *buf)
 
 	if (fd < 0)
 		return 0;
-	t0 = now_ns();
+	t0 = clock_start(metric);
 	for (off = 0; off < io_len; off += IO_CHUNK)
 		if (pwrite(fd, buf + off, IO_CHUNK, off) != (ssize_t)IO_CHUNK) {
+			clock_stop(t0);
 			ktap_print("O_DIRECT write at %#lx: %s", off, strerror(errno));
 			close(fd);
 			return 0;
 		}
-	t0 = now_ns() - t0;
+	t0 = clock_stop(t0);
 	close(fd);
 	return (double)io_len / (1 << 20) / ((double)t0 / 1e9);
 }
@@ -359,7 +403,7 @@ static int fork_bench(char *p, int rep)
 	}
 	if (pipe(go))
 		return 0;
-	t0 = now_ns();
+	t0 = clock_start("fork");
 	pid = fork();
 	if (pid == 0) {
 		char c;
@@ -367,7 +411,7 @@ static int fork_bench(char *p, int rep)
 		close(go[1]);
 		_exit(read(go[0], &c, 1) == 1 && touched(p, ~(u64)rep) ? 0 : 1);
 	}
-	t0 = now_ns() - t0;
+	t0 = clock_stop(t0);
 	close(go[0]);
 	if (pid < 0) {
 		ktap_print("fork: %s", strerror(errno));
@@ -436,11 +480,11 @@ static int fault_threads(int fd, u64 tag)
 	 * The clock starts before this thread releases the others: with one CPU they may run to
 	 * the end before this thread runs again.
 	 */
-	t0 = now_ns();
+	t0 = clock_start("fault-threads");
 	pthread_barrier_wait(&go);
 	for (i = 0; i < n; i++)
 		pthread_join(tid[i], NULL);
-	t0 = now_ns() - t0;
+	t0 = clock_stop(t0);
 	pthread_barrier_destroy(&go);
 	munmap(p, map_len);
 	result("fault-threads", (double)t0 / (per / align * n), "ns/fault");
@@ -457,11 +501,11 @@ static int repetition(int rep)
 	int fd, ok = 1;
 	unsigned int i;
 
-	t = sysfs_write("unbind");
+	t = sysfs_write("unbind", "disable");
 	if (t < 0)
 		return 0;
 	result("disable", t / 1e3, "us");
-	t = sysfs_write("bind");
+	t = sysfs_write("bind", "enable");
 	if (t < 0)
 		return 0;
 	result("enable", t / 1e3, "us");
@@ -475,9 +519,9 @@ static int repetition(int rep)
 	if (!p)
 		goto out_close;
 	ok &= touch("fault-first", p, rep);
-	t0 = now_ns();
+	t0 = clock_start("munmap");
 	munmap(p, map_len);
-	result("munmap", (double)(now_ns() - t0) * GIB / map_len / 1e3, "us/GiB");
+	result("munmap", (double)clock_stop(t0) * GIB / map_len / 1e3, "us/GiB");
 
 	p = map_dev(fd, map_len);
 	if (!p)
@@ -497,13 +541,13 @@ static int repetition(int rep)
 	for (i = 0; i < ARRAY_SIZE(gup_cmds); i++)
 		ok &= gup(gup_cmds[i].name, gup_cmds[i].cmd, p);
 
-	mibs = dio_read(p);
+	mibs = dio_read(p, "dio-dax");
 	ok &= mibs > 0;
 	result("dio-dax", mibs, "MiB/s");
-	mibs = dio_write(p);
+	mibs = dio_write(p, "dio-dax-out");
 	ok &= mibs > 0;
 	result("dio-dax-out", mibs, "MiB/s");
-	mibs = dio_read(anon);
+	mibs = dio_read(anon, "dio-anon");
 	ok &= mibs > 0;
 	result("dio-anon", mibs, "MiB/s");
 
