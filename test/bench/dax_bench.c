@@ -55,6 +55,7 @@
 #include "ktap.h"
 #include "util.h"
 #include "pages.h"
+#include "profile.h"
 
 #define GIB		(1024UL * 1024 * 1024)
 #define IO_CHUNK	(1024UL * 1024)
@@ -103,23 +104,6 @@ static u64 now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/*
- * The windows of the instruction profiler (make profile, scripts/profile/insnprof.c): empty
- * functions at an address of their own (test/Makefile links the section at PROFILE_MARKERS), so
- * that the profiler can tell their executions from any other program's code.
- */
-#define PROFILE_MARKER __attribute__((noinline, used, section("profile_markers")))
-
-PROFILE_MARKER void profile_begin(void)
-{
-	__asm__ volatile("" ::: "memory");
-}
-
-PROFILE_MARKER void profile_end(void)
-{
-	__asm__ volatile("" ::: "memory");
 }
 
 /* Start the clock of @metric: names the profiler's next window and opens it. */
