@@ -373,6 +373,7 @@ help:
 ##H                  (scripts/insnprof.c), PROFILE_TESTS (default bench/devdax-4k) once, then
 ##H                  instructions per kernel function in each of dax_bench's windows, side by
 ##H                  side, largest differences first: build/profile/report.txt
+##H                  (PROFILE_REPS=N: N repetitions, each window averaged over them)
 ##H   mbox           one mbox per posting ("## posting NAME" lines of series; none: the
 ##H                  posting "series"): build/mbox/NAME.mbox with a [PATCH 0/N] cover letter
 ##H                  (conf/cover-letter-NAME.txt; figures from the last make bench if it has

@@ -17,6 +17,9 @@ need_cmd gcc python3 nm
 
 PROFILE_RUNS=${PROFILE_RUNS:-"pristine fixes patched"}
 PROFILE_TESTS=${PROFILE_TESTS:-bench/devdax-4k}
+# Repetitions inside the guest: each window is averaged over them (the first disable runs before
+# any mapping, the later ones after a repetition's workload).
+PROFILE_REPS=${PROFILE_REPS:-1}
 [ "$ARCH" = x86_64 ] || die "ARCH=$ARCH: make profile runs the x86_64 guest only"
 
 out=$BUILD_DIR/profile
@@ -47,7 +50,7 @@ for f in $PROFILE_RUNS; do
 	say "$f: $PROFILE_TESTS under TCG with insnprof (about 3 times as slow as make bench)"
 	LOGS=$logs FLAVOUR=$f TESTS=$PROFILE_TESTS ACCEL=tcg GUEST_CPUS=$BENCH_CPUS \
 		QEMU_ARGS="-icount $BENCH_ICOUNT -plugin $out/insnprof.so,out=$logs/blocks.txt,begin=$begin,end=$end" \
-		NVDIMM_PREFILL=1 LIST=bench GUEST_PARAMS="harness.reps=1 nokaslr $BENCH_PARAMS" \
+		NVDIMM_PREFILL=1 LIST=bench GUEST_PARAMS="harness.reps=$PROFILE_REPS nokaslr $BENCH_PARAMS" \
 		"$TOP/scripts/boot.sh" || die "$f: the boot failed (logs: $logs)"
 	LOGS=$logs FLAVOUR=$f "$TOP/scripts/verdict.sh" >/dev/null ||
 		die "$f: a benchmark failed or the kernel complained (logs: $logs)"
