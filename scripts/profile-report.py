@@ -49,7 +49,7 @@ def profile(logs, vmlinux):
     addrs, names = symbols(vmlinux)
     metrics, faults = windows(f"{logs}/ktap.log")
     per = defaultdict(lambda: defaultdict(int))
-    seen, trailer = set(), None
+    trailer = None
     with open(f"{logs}/blocks.txt") as f:
         for line in f:
             if line.startswith("#"):
@@ -62,7 +62,6 @@ def profile(logs, vmlinux):
             i = bisect.bisect_right(addrs, vaddr) - 1
             fn = names[i] if i >= 0 else hex(vaddr)
             per[metrics[w - 1]][fn] += int(insns) * int(n)
-            seen.add(w)
     if not trailer or int(trailer[2]) != len(metrics) or int(trailer[4]) != 0:
         sys.exit(f"{logs}: insnprof saw {trailer and ' '.join(trailer[1:])}, "
                  f"the KTAP log names {len(metrics)} windows")
