@@ -379,7 +379,9 @@ help:
 ##H                  (conf/cover-letter-NAME.txt; figures from the last make bench if it has
 ##H                  @NUMBERS@) and the posting's patches as [PATCH n/N], From/Signed-off-by
 ##H                  IDENTITY="Name <addr>" (default conf/identity), each checked by gate-format;
-##H                  POSTING=NAME: that posting alone (make mbox POSTING=fixes needs no bench)
+##H                  POSTING=NAME: that posting alone (make mbox POSTING=fixes needs no bench);
+##H                  a letter's "Version: 2" and "Previous: COMMIT FIRST-LAST" give [PATCH v2]
+##H                  and build/mbox/NAME/range-diff-v1.txt against that version
 ##H   export         patches/ and series from git: the commits on top of tag base in REPO=DIR
 ##H                  (default build/git-am/linux: make git-am, edit with git, make export);
 ##H                  git format-patch ([PATCH], numbered files), annotations and "## posting"

@@ -12,9 +12,16 @@
 # base commit, short log, diffstat), test/tests.list and, when a template has @TESTS@, the last
 # full runs of the series and of pristine ($BUILD_DIR/{patched,pristine}/logs/results.json,
 # RESULTS_DIR overrides $BUILD_DIR), and the last bench results ($BUILD_DIR/bench/cover-table.txt,
-# BENCH_TABLE overrides) when a template has @NUMBERS@.
+# BENCH_TABLE overrides) when a template has @NUMBERS@: of a bench whose boot of the series
+# (patched.1/results.json beside the table) had exactly these patches.
+# A letter's header (the lines before its first empty line) may say "Version: N" (the subjects
+# become [PATCH vN n/N]) and "Previous: COMMIT FIRST-LAST": the version before is patches
+# FIRST..LAST of the series at COMMIT of this repository (PREVIOUS_REPO overrides), applied with
+# the rest of that series onto the same base; @RANGE_DIFF@ in the letter becomes the summary of
+# `git range-diff` against it (RANGE_DIFF_FACTOR: its --creation-factor, default 90).
 # Output: for each posting NAME, $BUILD_DIR/mbox/NAME.mbox and its parts, mbox/NAME/series and
-# mbox/NAME/patches/ (the cover letter 0000-cover-letter.patch and the patches).
+# mbox/NAME/patches/ (the cover letter 0000-cover-letter.patch and the patches); with Previous:,
+# the whole range-diff in mbox/NAME/range-diff-vM.txt (M the previous version).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/series-lib.sh"
@@ -50,11 +57,32 @@ if [ -n "${POSTING:-}" ]; then
 	[ -n "${first[$POSTING]+x}" ] || die "POSTING=$POSTING: series has no such posting (it has: ${names[*]})"
 	names=("$POSTING")
 fi
+series_sha=$(series_sums "$SERIES" "$PATCH_DIR" | sha256sum | cut -d' ' -f1)
+# header LETTER FIELD: the value of "FIELD: value" in the letter's header, or nothing.
+header() { awk -v f="$2: " '/^$/ { exit } index($0, f) == 1 { print substr($0, length(f) + 1) }' "$1"; }
+prev_repo=${PREVIOUS_REPO:-$TOP}
 for g in "${names[@]}"; do
 	t=$COVER_DIR/cover-letter-$g.txt
 	[ -f "$t" ] || die "no cover letter for posting $g: write ${t#"$TOP"/} (the format of conf/cover-letter-*.txt)"
-	if grep -qx '@NUMBERS@' "$t" && [ ! -f "$table" ]; then
-		die "no benchmark figures at $table for ${t#"$TOP"/}, which has @NUMBERS@ (run 'make bench' first)"
+	v=$(header "$t" Version)
+	[[ "${v:-1}" =~ ^[1-9][0-9]*$ ]] || die "${t#"$TOP"/}: 'Version: $v' is not a number"
+	prev=$(header "$t" Previous)
+	if [ "${v:-1}" -gt 1 ]; then
+		[[ "$prev" =~ ^[0-9a-f]{7,40}\ [1-9][0-9]*-[1-9][0-9]*$ ]] ||
+			die "${t#"$TOP"/}: 'Version: $v' needs 'Previous: COMMIT FIRST-LAST' (the version before: patches FIRST..LAST of series at COMMIT), got '$prev'"
+		git -C "$prev_repo" rev-parse -q --verify "${prev% *}^{commit}" >/dev/null ||
+			die "${t#"$TOP"/}: Previous: ${prev% *} is not a commit of $prev_repo (a shallow clone? git fetch --unshallow)"
+	elif [ -n "$prev" ] || grep -qx '@RANGE_DIFF@' "$t"; then
+		die "${t#"$TOP"/}: Previous: and @RANGE_DIFF@ need 'Version: N' with N > 1"
+	fi
+	if grep -qx '@NUMBERS@' "$t"; then
+		[ -f "$table" ] || die "no benchmark figures at $table for ${t#"$TOP"/}, which has @NUMBERS@ (run 'make bench' first)"
+		# The figures must be of exactly this series: its bench boot's applied_sha256.
+		r=${table%/*}/patched.1/results.json
+		[ -f "$r" ] || die "no results of the series' bench boot at $r for the figures of ${t#"$TOP"/} (run 'make bench')"
+		sha=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("applied_sha256", "-"))' "$r")
+		[ "$sha" = "$series_sha" ] ||
+			die "the figures at $table are of other patches than this series (bench applied_sha256 $sha): run 'make bench' again"
 	fi
 done
 git -C "$repo" rev-parse -q --verify base >/dev/null 2>&1 || die "no git-am repository at $repo (run 'make git-am')"
@@ -99,7 +127,7 @@ for t in d["tests"]: print(t["name"], t["status"])' "$f")
 needs_runs=
 for g in "${names[@]}"; do grep -qx '@TESTS@' "$COVER_DIR/cover-letter-$g.txt" && needs_runs=1; done
 if [ -n "$needs_runs" ]; then
-	run_results patched "$(series_sums "$SERIES" "$PATCH_DIR" | sha256sum | cut -d' ' -f1)" "this series"
+	run_results patched "$series_sha" "this series"
 	run_results pristine "$(printf '' | sha256sum | cut -d' ' -f1)" "none"
 fi
 # tests_text POSTING: the tests that passed on both kernels, then those each patch of the posting
@@ -149,28 +177,62 @@ tests_text() {
 	} | fold -s -w 72 | sed 's/ *$//; /^    /!{/^  /!s/^/    /}'
 }
 
+# previous_version POSTING "COMMIT FIRST-LAST": apply the series at COMMIT onto base in a
+# worktree of the git-am repository; print the commits before FIRST and at LAST.
+previous_version() {
+	local wt=$out.tmp/$1.previous ref=${2% *} range=${2#* } p n=0 f
+	git -C "$repo" worktree prune
+	git -C "$repo" worktree add -q --detach "$wt" base
+	while read -r p; do
+		n=$((n + 1))
+		f=$out.tmp/$1.previous.patch
+		git -C "$prev_repo" show "$ref:patches/$p" >"$f" 2>/dev/null ||
+			die "Previous: $ref has no patches/$p, which its series names"
+		git -C "$wt" -c user.name=harness -c user.email=harness@localhost am -q "$f" >/dev/null 2>&1 ||
+			die "Previous: patch $n ($p) of $ref does not apply onto base"
+	done < <(git -C "$prev_repo" show "$ref:series" | sed -e 's/#.*//' -e '/^[[:space:]]*$/d' | awk '{print $1}')
+	if [ "${range#*-}" -gt "$n" ] || [ "${range%-*}" -gt "${range#*-}" ]; then
+		die "Previous: $2: the series at $ref has $n patches"
+	fi
+	git -C "$wt" rev-parse "HEAD~$((n - ${range%-*} + 1))" "HEAD~$((n - ${range#*-}))"
+	git -C "$repo" worktree remove --force "$wt"
+}
+
 rm -rf "$out.tmp"
 mkdir -p "$out.tmp"
 for g in "${names[@]}"; do
 	template=$COVER_DIR/cover-letter-$g.txt
 	a=${first[$g]} b=${last[$g]}
 	n=$((b - a + 1))
+	version=$(header "$template" Version)
+	version=${version:-1}
+	prefix=PATCH
+	[ "$version" -eq 1 ] || prefix="PATCH v$version"
 	dir=$out.tmp/$g
 	mkdir -p "$dir/patches"
 	posted=()
 	for ((j = a; j <= b; j++)); do
 		p=${patches[$j]}
 		posted+=("$p")
-		OLD=$old NEW=$id K=$(printf '%0*d' "${#n}" $((j - a + 1))) N=$n perl -pe '
+		OLD=$old NEW=$id P=$prefix K=$(printf '%0*d' "${#n}" $((j - a + 1))) N=$n perl -pe '
 			BEGIN { $o = $ENV{OLD}; $n = $ENV{NEW} }
 			$h = 1 if $. == 1; $h = 0 if /^$/;
 			s/^(From|Signed-off-by): \Q$o\E$/$1: $n/;
-			s/^Subject: (\[[^\]]*PATCH[^\]]*\] *)?/Subject: [PATCH $ENV{K}\/$ENV{N}] / if $h;' \
+			s/^Subject: (\[[^\]]*PATCH[^\]]*\] *)?/Subject: [$ENV{P} $ENV{K}\/$ENV{N}] / if $h;' \
 			"$PATCH_DIR/$p" >"$dir/patches/$p"
 	done
 	from=base
 	[ "$a" -eq 0 ] || from=${commits[$((a - 1))]}
 	to=${commits[$b]}
+	rd=
+	prev=$(header "$template" Previous)
+	if [ -n "$prev" ]; then
+		previous_version "$g" "$prev" >"$out.tmp/$g.previous.commits"
+		mapfile -t pv <"$out.tmp/$g.previous.commits"
+		rd=$dir/range-diff-v$((version - 1)).txt
+		git -C "$repo" range-diff --no-color --creation-factor="${RANGE_DIFF_FACTOR:-90}" \
+			"${pv[0]}..${pv[1]}" "$from..$to" >"$rd"
+	fi
 	earlier=()
 	for e in "${names[@]}"; do [ "$e" = "$g" ] && break; earlier+=("$e"); done
 	if [ ${#earlier[@]} -eq 0 ]; then
@@ -184,11 +246,13 @@ for g in "${names[@]}"; do
 		printf 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n'
 		printf 'From: %s\n' "$id"
 		printf 'Date: %s\n' "$(date -R)"
-		printf 'Subject: [PATCH %0*d/%d] %s\n' "${#n}" 0 "$n" "$(sed -n '1s/^Subject: //p' "$template")"
+		printf 'Subject: [%s %0*d/%d] %s\n' "$prefix" "${#n}" 0 "$n" "$(sed -n '1s/^Subject: //p' "$template")"
 		echo
-		sed -e '1d' -e '/^#/d' "$template" | awk '/./ { body = 1 } body' | while IFS= read -r line; do
+		awk '!h && /^(Subject|Version|Previous): / { next } /^$/ { h = 1 } !/^#/' "$template" |
+			awk '/./ { body = 1 } body' | while IFS= read -r line; do
 			case $line in
 			@BASE@) printf '%s\n' "$base" | fmt -w 72 ;;
+			@RANGE_DIFF@) grep -E '^ *([0-9]+|-): +[0-9a-f-]+ [=!<>] +([0-9]+|-): ' "$rd" | cut -c1-72 | sed 's/ *$//' ;;
 			@TESTS@) tests_text "$g" ;;
 			@NUMBERS@) sed 's/^/  /; s/ *$//' "$table" ;;
 			*) printf '%s\n' "$line" ;;
