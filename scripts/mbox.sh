@@ -196,6 +196,7 @@ previous_version() {
 	fi
 	git -C "$wt" rev-parse "HEAD~$((n - ${range%-*} + 1))" "HEAD~$((n - ${range#*-}))"
 	git -C "$repo" worktree remove --force "$wt"
+	rm -f "$f"
 }
 
 rm -rf "$out.tmp"
@@ -229,6 +230,7 @@ for g in "${names[@]}"; do
 	if [ -n "$prev" ]; then
 		previous_version "$g" "$prev" >"$out.tmp/$g.previous.commits"
 		mapfile -t pv <"$out.tmp/$g.previous.commits"
+		rm -f "$out.tmp/$g.previous.commits"
 		rd=$dir/range-diff-v$((version - 1)).txt
 		git -C "$repo" range-diff --no-color --creation-factor="${RANGE_DIFF_FACTOR:-90}" \
 			"${pv[0]}..${pv[1]}" "$from..$to" >"$rd"
