@@ -15,7 +15,7 @@ lists=("${PACKAGES_FILE:-$TOP/conf/packages}")
 mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "${lists[@]}" | awk '{print $1}')
 [ ${#wanted[@]} -gt 0 ] || exit 0
 if [ "$GUEST_DEBS" != host ] && command -v dpkg >/dev/null &&
-	! dpkg --print-foreign-architectures | grep -qx "$GUEST_DEBS"; then
+	! grep -qx "$GUEST_DEBS" <<<"$(dpkg --print-foreign-architectures)"; then
 	[ "$(id -u)" -eq 0 ] ||
 		die "the $ARCH guest needs Debian's $GUEST_DEBS packages; as root run: dpkg --add-architecture $GUEST_DEBS && apt-get update"
 	say "adding the $GUEST_DEBS architecture to apt (its packages are downloaded, never installed)"

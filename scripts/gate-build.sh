@@ -74,7 +74,7 @@ affected() {
 			find "$obj" -name '.*.o.cmd' -print0 | xargs -0 grep -lE "/$TREE_NAME/$f( |\$)" 2>/dev/null |
 				sed -E "s|^$obj/||; s|/\\.([^/]*)\\.cmd\$|/\\1|" |
 				while read -r o; do
-					if printf '%s\n' "${near[@]}" | grep -qxF "$(dirname "$o")"; then echo "1 $o"; else echo "2 $o"; fi
+					if grep -qxF "$(dirname "$o")" <<<"$(printf '%s\n' "${near[@]}")"; then echo "1 $o"; else echo "2 $o"; fi
 				done || true	# a header no object includes (yet)
 		done
 	} | sort -k1,1n -k2 | awk '!seen[$2]++ { print $2 }' | while read -r o; do

@@ -97,7 +97,8 @@ for f in "$PATCH_DIR"/*; do
 		problem "$name" "a backup or reject file in ${PATCH_DIR#"$TOP"/}/ (left by quilt refresh or patch?): remove it; 'make refresh' writes patches back"
 		continue ;;
 	esac
-	[ "$name" = "$cover" ] || printf '%s\n' "${listed[@]}" | grep -qxF -- "$name" ||
+	# (A here-string, not a pipe: with pipefail, grep -q's early exit can fail printf with SIGPIPE.)
+	[ "$name" = "$cover" ] || grep -qxF -- "$name" <<<"$(printf '%s\n' "${listed[@]}")" ||
 		problem "$name" "in ${PATCH_DIR#"$TOP"/}/ but not in series"
 done
 

@@ -36,7 +36,7 @@ while read -r name bits env tests; do
 	caught=() missed=()
 	IFS=, read -r -a want <<<"$tests"
 	for t in "${want[@]}"; do
-		if cat "$logs"/*/ktap.log 2>/dev/null | tr -d '\r' | grep -qE "^not ok [0-9]+ $t( |\$)"; then
+		if grep -qE "^not ok [0-9]+ $t( |\$)" <<<"$(cat "$logs"/*/ktap.log 2>/dev/null | tr -d '\r')"; then
 			caught+=("$t")
 		else
 			missed+=("$t")

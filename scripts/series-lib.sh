@@ -65,7 +65,9 @@ patch_subject() {
 patch_changelog() { awk 'b && /^---$/ { exit } b; NF == 0 { b = 1 }' "$1"; }
 
 # patch_is_fix FILE: the changelog has a "Cc: stable@vger.kernel.org" line.
-patch_is_fix() { patch_changelog "$1" | grep -q '^Cc: stable@vger\.kernel\.org'; }
+# (Here-strings, not pipes, into grep -q in these scripts: with pipefail, grep's exit at the first
+# match can kill the writer with SIGPIPE and turn a match into a failure.)
+patch_is_fix() { grep -q '^Cc: stable@vger\.kernel\.org' <<<"$(patch_changelog "$1")"; }
 
 # patch_needs FILE: the subjects of the declared prerequisites, one per line.
 patch_needs() {

@@ -20,7 +20,7 @@ stamp=$sysroot.stamp
 id=$(printf '%s\n' "$GUEST_DEBS" "${pkgs[@]}" | sha256sum | cut -c-64)
 [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ] && [ -d "$sysroot" ] && exit 0
 
-dpkg --print-foreign-architectures | grep -qx "$GUEST_DEBS" ||
+grep -qx "$GUEST_DEBS" <<<"$(dpkg --print-foreign-architectures)" ||
 	die "apt knows no $GUEST_DEBS packages: as root run 'dpkg --add-architecture $GUEST_DEBS && apt-get update' (make deps does)"
 mkdir -p "$debs"
 # apt-get download writes into the current directory, as the _apt user when it can.

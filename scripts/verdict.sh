@@ -84,7 +84,7 @@ if [ -f "$console" ]; then
 		# With debug information (make gdb's kernel, say), the stack traces get file:line.
 		vmlinux=$(flavour_dir "$FLAVOUR")/obj/vmlinux tree=$(flavour_dir "$FLAVOUR")/$TREE_NAME
 		if [ -x "$tree/scripts/decode_stacktrace.sh" ] && [ -f "$vmlinux" ] &&
-			readelf -S --wide "$vmlinux" 2>/dev/null | grep -q '\.debug_info' &&
+			grep -q '\.debug_info' <<<"$(readelf -S --wide "$vmlinux" 2>/dev/null)" &&
 			decoded=$(printf '%s\n' "$excerpt" | "$tree/scripts/decode_stacktrace.sh" "$vmlinux" "$tree" 2>/dev/null) &&
 			[ -n "$decoded" ]; then
 			excerpt="$decoded"

@@ -64,7 +64,7 @@ init='/bin/busybox mount -t devtmpfs dev /dev
 printf "KTAP version 1\\n1..2\\n# a: exit 0 after 1.5s\\nok 1 a\\n    # expected 7, got 8\\nnot ok 2 b\\n# harness: done\\n" >/dev/ttyS1
 /bin/busybox poweroff -f'
 out=$(INITRD=$(mkinitrd "$init") BOOT_TIMEOUT=120 "$HT_TOP/scripts/boot.sh" 2>&1 || true)
-if grep -qx '  \[1/2\] ok a 1.5 s' <<<"$out" && grep -A1 -x '  \[2/2\] not ok b' <<<"$out" | grep -q '| *# expected 7, got 8'; then
+if grep -qx '  \[1/2\] ok a 1.5 s' <<<"$out" && grep -q '| *# expected 7, got 8' <<<"$(grep -A1 -x '  \[2/2\] not ok b' <<<"$out")"; then
 	pass "results stream as [N/TOTAL], a failed test's output under its result"
 else
 	fail "no progress line, or no output under the failed result in: $out"

@@ -31,7 +31,7 @@ want_rows=(
 i=0
 for re in "${want_rows[@]}"; do
 	i=$((i + 1))
-	if sed -n "${i}p" <<<"$out" | grep -qE "$re"; then pass "row $i: /$re/"; else fail "row $i is not /$re/"; fi
+	if grep -qE "$re" <<<"$(sed -n "${i}p" <<<"$out")"; then pass "row $i: /$re/"; else fail "row $i is not /$re/"; fi
 done
 BUILD_DIR=$BUILD_DIR python3 "$HT_TOP/scripts/summary.py" --json
 if python3 - "$BUILD_DIR/results.json" <<'P'
