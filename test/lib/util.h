@@ -14,6 +14,8 @@ typedef __u32 u32;
 
 #define fallthrough __attribute__((__fallthrough__))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define BIT(n) (1UL << (n))
+#define BIT_ULL(n) (1ULL << (n))
 
 /* Accesses the compiler must not merge or drop: each one must reach the mapping. */
 #define READ_ONCE(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
