@@ -59,7 +59,7 @@ TESTS ?= *
 # SUITES: default ARCH_SUITES of conf/arch/$(ARCH).env (scripts/suites.sh).
 export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS SUITES
 export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT \
-	GATE_BUILD_MAX GATE_BUILD_CONFIGS BISECT_BOOT_FROM IDENTITY
+	GATE_BUILD_MAX GATE_BUILD_CONFIGS BISECT_BOOT_FROM IDENTITY HONESTY
 
 S := scripts
 
@@ -314,6 +314,7 @@ help:
 ##H                  (default 60), SEED=N (default 1) reproduces a run; PATCHED=0 on pristine
 ##H   honesty        every test group can fail: boot the series with each deliberate breakage
 ##H                  of test/honesty.list and require the tests named there to fail
+##H                  (HONESTY=NAME,... only those lines, e.g. HONESTY=pagemap-devmap)
 ##H   test T=GLOB    only the guest tests matching GLOB (names in test/tests.list and
 ##H                  test/ndctl.list), e.g. T=devdax/diag-2m or T='lifetime/*'; PATCHED=0: pristine
 ##H   list [T=GLOB]  the guest tests of each list (SUITES), with kind, timeout and the patches
