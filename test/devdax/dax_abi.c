@@ -78,7 +78,7 @@ static int check_pagemap(const char *p, bool file, bool excl, const char *when)
 		if (!(e & PM_PRESENT) || !(e & PM_PFN_MASK) ||
 		    (e & (PM_FILE | PM_MMAP_EXCLUSIVE)) != want) {
 			if (!bad++)
-				ktap_print("%s: page %lu: pagemap entry %#llx; expected %s, %s %s",
+				ktap_print("%s: page %lu: pagemap entry %#llx; expected %s, %s, %s",
 					   when, i, (unsigned long long)e, "present with a frame",
 					   file ? "PM_FILE" : "no PM_FILE",
 					   excl ? "exclusive" : "not exclusive");
