@@ -139,9 +139,13 @@ static void add(const char *name, char *p, unsigned long len, unsigned long leav
 	u64 e = pagemap_entry(p);
 
 	maps[nmaps++] = (struct mapping){ name, p, len, leaves };
-	ktap_print("%s: %lu bytes at %p, %ld page(s) mapped, the first at physical address %#llx",
-		   name, len, p, present_pages(p, len),
-		   (unsigned long long)(e & (BIT_ULL(55) - 1)) * PAGE);
+	if (e & PM_PRESENT)
+		ktap_print("%s: %lu bytes at %p, %ld page(s) mapped, the first at %#llx", name,
+			   len, p, present_pages(p, len),
+			   (unsigned long long)(e & (BIT_ULL(55) - 1)) * PAGE);
+	else
+		ktap_print("%s: %lu bytes at %p, %ld page(s) mapped, not the first", name, len, p,
+			   present_pages(p, len));
 }
 
 /* Pages of [p, p + len) that pagemap reports present; -1 on error. */
