@@ -87,19 +87,23 @@ bg_start disable "$DAXCTL" disable-device "$name"
 if wait_for 3 test -s /tmp/disable.rc; then
 	sed 's/^/# daxctl: /' /tmp/disable.out
 	ktap_fail "the disable waits while a pipe holds a page"
+	# The page may be gone: reading it would be a use-after-free (v7.2.8 on arm64: an oops).
+	esc drop 30
+	ktap_fail "the held page reads back intact and the disable completes # not read back"
 else
 	ktap_ok "the disable waits while a pipe holds a page"
-fi
-released=$(cut -d' ' -f1 /proc/uptime)
-esc release 30
-release_ok=$?
-if bg_wait 60 disable && [ $release_ok = 0 ]; then
-	ktap_print "the disable completed $(after_release "$released" /tmp/disable.end)"
-	ktap_ok "the held page reads back intact and the disable completes"
-else
-	sed 's/^/# daxctl: /' /tmp/disable.out
-	[ -s /tmp/disable.rc ] || { ktap_print "the disable still waits 60 s after the release"; stuck_tasks; }
-	ktap_fail "the held page reads back intact and the disable completes"
+	released=$(cut -d' ' -f1 /proc/uptime)
+	esc release 30
+	release_ok=$?
+	if bg_wait 60 disable && [ $release_ok = 0 ]; then
+		ktap_print "the disable completed $(after_release "$released" /tmp/disable.end)"
+		ktap_ok "the held page reads back intact and the disable completes"
+	else
+		sed 's/^/# daxctl: /' /tmp/disable.out
+		[ -s /tmp/disable.rc ] ||
+			{ ktap_print "the disable still waits 60 s after the release"; stuck_tasks; }
+		ktap_fail "the held page reads back intact and the disable completes"
+	fi
 fi
 esc stop 60 || ktap_print "stopping the fork race failed"
 
