@@ -2,13 +2,14 @@
 /*
  * dax_escape - mappings of a device-DAX instance that try to outlive it
  *
- * Usage: dax_escape hold /dev/daxX.Y ALIGN
+ * Usage: dax_escape hold /dev/daxX.Y ALIGN [held]
  *        dax_escape fill SIZE
  *
  * "hold" maps the instance in every way that could keep a mapping out of the zap of its
  * teardown, each mapping two ALIGN-sized leaves at its own file offset, written:
  *
- *   plain      a shared mapping, one of whose 4 KiB pages a pipe holds (vmsplice(), FOLL_GET)
+ *   plain      a shared mapping; with "held", one of its 4 KiB pages is held by a pipe
+ *              (vmsplice(), FOLL_GET)
  *   madvise    MADV_DONTNEED of the first leaf and a refault, then MADV_COLD, MADV_PAGEOUT,
  *              MADV_WILLNEED and MADV_POPULATE_READ over both
  *   mremap     moved to another aligned address
@@ -369,13 +370,28 @@ static int uffd_wp(char *p, unsigned long len)
 
 static const u64 plain_seed = 0x706c61696e000000ULL;
 
-static int setup(const char *path)
+/* Hold the page at @p in a pipe (vmsplice(): get_user_pages()). */
+static int hold_page(char *p)
+{
+	struct iovec iov = { .iov_base = p, .iov_len = PAGE };
+
+	if (pipe(pipefd)) {
+		ktap_print("pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (vmsplice(pipefd[1], &iov, 1, 0) != PAGE) {
+		ktap_print("vmsplice: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int setup(const char *path, int held)
 {
 	const int advice[] = { MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED, MADV_POPULATE_READ };
 	const char *const advice_name[] = { "MADV_COLD", "MADV_PAGEOUT", "MADV_WILLNEED",
 					    "MADV_POPULATE_READ" };
 	unsigned long two = 2 * align;
-	struct iovec iov;
 	char *p, *area, *target;
 	unsigned int i;
 	pid_t pid;
@@ -386,21 +402,14 @@ static int setup(const char *path)
 		return -1;
 	}
 
-	/* plain, and a page of it in a pipe */
+	/* plain, and with "held" a page of it in a pipe */
 	p = map_at(0, two);
 	if (!p)
 		return -1;
 	pages_fill(p, two, plain_seed);
-	if (pipe(pipefd)) {
-		ktap_print("pipe: %s", strerror(errno));
-		return -1;
-	}
-	iov = (struct iovec){ .iov_base = p + align, .iov_len = PAGE };
-	if (vmsplice(pipefd[1], &iov, 1, 0) != PAGE) {
-		ktap_print("vmsplice: %s", strerror(errno));
-		return -1;
-	}
 	add("plain", p, two, 2);
+	if (held && hold_page(p + align))
+		return -1;
 
 	/* madvise */
 	p = map_at(two, two);
@@ -527,7 +536,7 @@ static int cmd_probe(int access)
 	return sh->fails ? -1 : 0;
 }
 
-static int hold(const char *path)
+static int hold(const char *path, int held)
 {
 	char line[64];
 	int i, ret, access;
@@ -536,7 +545,7 @@ static int hold(const char *path)
 	if (sh == MAP_FAILED)
 		return 1;
 	signal(SIGUSR1, on_usr1);
-	if (setup(path)) {
+	if (setup(path, held)) {
 		ktap_print("setting up the mappings failed");
 		return 1;
 	}
@@ -596,13 +605,13 @@ static int fill(unsigned long len)
 
 int main(int argc, char **argv)
 {
-	if (argc == 4 && !strcmp(argv[1], "hold")) {
+	if ((argc == 4 || (argc == 5 && !strcmp(argv[4], "held"))) && !strcmp(argv[1], "hold")) {
 		align = parse_size(argv[3]);
 		if (align >= PAGE && !(align & (align - 1)))
-			return hold(argv[2]);
+			return hold(argv[2], argc == 5);
 	} else if (argc == 3 && !strcmp(argv[1], "fill") && parse_size(argv[2])) {
 		return fill(parse_size(argv[2]));
 	}
-	fprintf(stderr, "usage: dax_escape hold /dev/daxX.Y ALIGN | dax_escape fill SIZE\n");
+	fprintf(stderr, "usage: dax_escape hold /dev/daxX.Y ALIGN [held] | dax_escape fill SIZE\n");
 	return 1;
 }
