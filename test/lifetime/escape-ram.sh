@@ -18,6 +18,10 @@
 #      would fault the re-enabled instance in again, as an open file of the device may).
 # Binds through sysfs, as daxctl reconfigure-device does: the test kernels have no modules for
 # daxctl to load.
+# Not in test/tests.list yet: the series passes it (make check of a1ef210), and so does pristine
+# v7.2.8 at every check, but pristine then WARNs "refcount_t: underflow; use-after-free" in
+# devres_release_all() when the instance, back from System RAM, is disabled again: which fix
+# removes that is not established, so the test has no kind yet (add it as "both" or claim it).
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh
