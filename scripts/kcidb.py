@@ -153,7 +153,12 @@ def result_files(build):
     results.json and kcidb.json."""
     others = {n[:-len(".env")] for n in os.listdir(os.path.join(TOP, "conf", "arch"))
               if n.endswith(".env") and n != "x86_64.env"}
-    for file in sorted(glob.glob(os.path.join(build, "**", "results.json"), recursive=True)):
+    # At most three levels down (fix-only/logs-NNNN/LIST/results.json): a recursive glob walks
+    # every kernel tree under build/ too, which took minutes on each verdict.
+    files = set()
+    for depth in range(4):
+        files.update(glob.glob(os.path.join(build, *(["*"] * depth), "results.json")))
+    for file in sorted(files):
         rel = os.path.relpath(file, build)
         if rel.split(os.sep)[0] not in others:
             yield file
