@@ -28,9 +28,13 @@ DEBUG ?= 0
 # DEBUG=1 and GDB=1 (make gdb: debug information and the GDB scripts) build a kernel of that kind
 # with kernel-config/<kind>.config on top of the base, in build/<kind>, or with PATCHED=0 pristine
 # v$(LINUX_VERSION) in build/<kind>-pristine (no patches; the series' expectations).
-KERNEL_KIND := $(if $(filter 1,$(GDB)),gdb,$(if $(filter 1,$(DEBUG)),debug))
+# MODULES=1: the same with the NVDIMM and device-DAX drivers as modules (kernel-config/modules.config),
+# installed in the guest with nfit_test's (tools/testing/nvdimm), in build/modules (PATCHED=0:
+# build/modules-pristine).
+KERNEL_KIND := $(if $(filter 1,$(GDB)),gdb,$(if $(filter 1,$(DEBUG)),debug,$(if $(filter 1,$(MODULES)),modules)))
 ifneq ($(KERNEL_KIND),)
-FRAGMENTS := kernel-config/base.config kernel-config/$(ARCH).config kernel-config/$(KERNEL_KIND).config
+FRAGMENTS := kernel-config/base.config kernel-config/$(ARCH).config kernel-config/$(KERNEL_KIND).config \
+	$(wildcard kernel-config/$(KERNEL_KIND)-$(ARCH).config)
 ifeq ($(PATCHED),0)
 FLAVOUR := $(KERNEL_KIND)-pristine
 SERIES := $(CURDIR)/conf/pristine.series
@@ -42,6 +46,10 @@ endif
 endif
 ifeq ($(KERNEL_KIND),debug)
 BOOT_TIMEOUT := 3600
+endif
+# A modular kernel has nfit_test: ndctl's tests on its emulated buses (test/nfit.list) too.
+ifeq ($(KERNEL_KIND)$(ARCH),modulesx86_64)
+SUITES ?= tests ndctl nfit
 endif
 ifeq ($(KERNEL_KIND),gdb)
 BOOT_TIMEOUT := 86400
@@ -93,6 +101,7 @@ config: apply
 
 build: config
 	@$(S)/build.sh
+	@$(S)/modules.sh
 
 selftests: unpack
 	@$(S)/selftests.sh
@@ -400,6 +409,9 @@ help:
 ##H   DEBUG=1              the series with kernel-config/debug.config, in build/debug (also for
 ##H                        make fuzz, make test, make shell); with PATCHED=0 pristine v$(LINUX_VERSION)
 ##H                        as a debug kernel, in build/debug-pristine
+##H   MODULES=1            the same with the NVDIMM and device-DAX drivers as modules
+##H                        (kernel-config/modules.config), nfit_test's among them, loaded by the
+##H                        guest (conf/modules.load); build/modules, build/modules-pristine
 ##H   FLAVOUR=NAME         build/NAME holds this kernel's tree, build and logs (default patched)
 ##H   SERIES=FILE          the quilt series to apply (default: series)
 ##H   KERNEL_TARBALL=F|URL use this v$(LINUX_VERSION) tarball (e.g. kernel.org's) instead of Debian's

@@ -34,6 +34,14 @@ initrd=${INITRD:-$BUILD_DIR/guest/initramfs.cpio.gz}
 logs=${LOGS:-$(logs_dir "$dir" "$LIST")}
 [ -f "$kernel" ] || die "no kernel at $kernel (run 'make build')"
 [ -f "$initrd" ] || die "no initramfs at $initrd (run 'make image')"
+# A modular kernel's /lib/modules (scripts/modules.sh) goes after the shared image: the kernel
+# unpacks both archives of the concatenation.
+modules=$dir/obj/modules.cpio.gz
+if [ -z "${INITRD:-}${KERNEL_IMAGE:-}" ] && [ -f "$modules" ]; then
+	mkdir -p "$dir"
+	cat "$initrd" "$modules" >"$dir/initrd.cpio.gz"
+	initrd=$dir/initrd.cpio.gz
+fi
 
 accel=$("$TOP/scripts/accel.sh" "$kernel" "$initrd")
 cpu=$GUEST_CPU

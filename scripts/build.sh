@@ -7,7 +7,8 @@
 # into build/kcidb.json (scripts/kcidb.py).
 # For other uses (scripts/gate-build.sh): OBJ_NAME (default obj), KARCH (the kernel's ARCH),
 # CROSS_COMPILE (its compiler prefix, e.g. aarch64-linux-gnu-) and
-# BUILD_TARGETS (default KERNEL_TARGET; e.g. a list of objects).
+# BUILD_TARGETS (default KERNEL_TARGET, and modules if the .config has them; e.g. a list of
+# objects, or M=DIR MO=DIR modules for external modules), BUILD_LOG (default build.log).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -16,8 +17,12 @@ JOBS=${JOBS:-$(nproc)}
 dir=$(flavour_dir "$FLAVOUR")
 tree=$dir/$TREE_NAME
 obj=$dir/${OBJ_NAME:-obj}
-targets=${BUILD_TARGETS:-$KERNEL_TARGET}
 [ -f "$obj/.config" ] || die "no $obj/.config (run 'make config')"
+# A modular configuration (make MODULES=1) builds its modules with the image; scripts/modules.sh
+# installs them.
+image_targets=$KERNEL_TARGET
+grep -qx 'CONFIG_MODULES=y' "$obj/.config" && image_targets="$KERNEL_TARGET modules"
+targets=${BUILD_TARGETS:-$image_targets}
 
 cc=${CROSS_COMPILE:-}gcc
 if [ "${CCACHE:-1}" = 1 ] && command -v ccache >/dev/null; then
@@ -29,10 +34,10 @@ fi
 # Reproducible version strings keep init/version.o cacheable.
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026' KBUILD_BUILD_USER=devmap KBUILD_BUILD_HOST=harness
 
-log=$obj/build.log
+log=$obj/${BUILD_LOG:-build.log}
 # record_build STATUS: obj/build.json, for a build of the kernel image (PASS or FAIL).
 record_build() {
-	[ "$targets" = "$KERNEL_TARGET" ] || return 0
+	[ "$targets" = "$image_targets" ] || return 0
 	B_STATUS=$1 B_FLAVOUR=$FLAVOUR B_ARCH=${KARCH:-$(uname -m)} B_START=$start B_END=$(date +%s) \
 	B_CC=$($cc --version 2>/dev/null | head -n 1) B_CONFIG=$(cat "$obj/config.name" 2>/dev/null || echo unknown) \
 	B_CMD="make O=${obj#"$BUILD_DIR"/} CC='$cc' -j$JOBS $targets" B_LOG=${log#"$BUILD_DIR"/} \
@@ -80,7 +85,7 @@ if [ "$rc" -ne 0 ]; then
 	die "kernel build of $FLAVOUR failed (full log: $log)"
 fi
 record_build PASS
-if [ "$targets" = "$KERNEL_TARGET" ]; then
+if [ "$targets" = "$image_targets" ]; then
 	say "built $obj/$KERNEL_IMAGE_PATH in $(( $(date +%s) - start )) s"
 else
 	say "built $(wc -w <<<"$targets") target(s) in $(( $(date +%s) - start )) s"

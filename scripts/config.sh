@@ -42,7 +42,8 @@ make -s -C "$tree" O="$obj" "${arch[@]}" tinyconfig >/dev/null
 ${KARCH:+env ARCH=$KARCH} "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" "${frags[@]}" >/dev/null
 make -s -C "$tree" O="$obj" "${arch[@]}" olddefconfig >/dev/null
 
-# Every option a fragment asks for must be in the final .config, with the requested value.
+# Every option a fragment asks for must be in the final .config, with the value the last
+# fragment that names it asks for (kernel-config/modules.config turns base.config's =y into =m).
 bad=0
 while IFS= read -r line; do
 	case "$line" in
@@ -53,6 +54,10 @@ while IFS= read -r line; do
 		grep -q "^$opt=" "$obj/.config" || continue
 		say "requested $line, got: $(grep "^$opt=" "$obj/.config")"; bad=1 ;;
 	esac
-done < <(cat "${frags[@]}")
+done < <(cat "${frags[@]}" | awk '
+	/^CONFIG_[A-Za-z0-9_]*=/ { o = $0; sub(/=.*/, "", o) }
+	/^# CONFIG_[A-Za-z0-9_]* is not set/ { o = $2 }
+	o != "" { last[o] = $0; if (!(o in seen)) { seen[o] = 1; order[n++] = o } o = "" }
+	END { for (i = 0; i < n; i++) print last[order[i]] }')
 [ "$bad" -eq 0 ] || die "kconfig dropped or changed requested options (missing dependencies?); see above"
 printf '%s\n' "$id" >"$stamp"

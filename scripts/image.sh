@@ -3,8 +3,8 @@
 # Input: test/ (init, runner, test and benchmark lists, shell tests, C tests built here), conf/nvdimm.layout,
 # the kernel selftests of build/guest/selftests/bin (scripts/selftests.sh), ndctl's tests of
 # test/ndctl.list from build/ndctl/obj (scripts/ndctl.sh),
-# busybox-static, ndctl, daxctl and mke2fs with the libraries they load (and bash, trace-cmd,
-# fallocate and mkfs.ext4 for ndctl's shell tests): the host's, or for another architecture
+# busybox-static, ndctl, daxctl, mke2fs and kmod with the libraries they load (and bash, trace-cmd,
+# fallocate, mkfs.ext4, jq, xxd and uuidgen for ndctl's shell tests): the host's, or for another architecture
 # (GUEST_DEBS of conf/arch/$ARCH.env) Debian's of that architecture from $BUILD_DIR/guest/sysroot
 # (scripts/sysroot.sh), whose libraries are found through the programs' DT_NEEDED entries.
 # ndctl's tests are left out where ARCH_SUITES has no ndctl; the tests ARCH_SKIP names are listed
@@ -108,8 +108,13 @@ copy_bin() {
 	done
 }
 cp "${sysroot:-}/bin/busybox" "$root/bin/busybox"
-for f in /usr/bin/ndctl /usr/bin/daxctl /sbin/mke2fs; do
+for f in /usr/bin/ndctl /usr/bin/daxctl /sbin/mke2fs /bin/kmod; do
 	copy_bin "$f"
+done
+# kmod's commands, before busybox's (PATH has /usr/sbin first): a modular kernel's modules
+# (scripts/modules.sh) are loaded through depmod's binary indexes, as daxctl's libkmod reads them.
+for f in modprobe insmod rmmod lsmod modinfo depmod; do
+	ln -s /bin/kmod "$root/usr/sbin/$f"
 done
 # ndctl's own tests (scripts/ndctl.sh) under /tests/ndctl, laid out as in its build directory:
 # the test programs, ndctl and daxctl; its shell tests and their helpers under src/test; and the
@@ -121,7 +126,8 @@ if [ -n "$with_ndctl" ]; then
 	done
 	mkdir -p "$root/tests/ndctl/src/test"
 	cp "$ndctl_src"/test/common "$ndctl_src"/test/*.sh "$root/tests/ndctl/src/test/"
-	for f in /bin/bash /usr/bin/trace-cmd /usr/bin/fallocate /sbin/mkfs.ext4; do
+	for f in /bin/bash /usr/bin/trace-cmd /usr/bin/fallocate /sbin/mkfs.ext4 /usr/bin/jq /usr/bin/xxd \
+		/usr/bin/uuidgen; do
 		copy_bin "$f"
 	done
 	cp -r "$TOP/test/ndctl/bin" "$root/tests/ndctl/bin"
@@ -132,7 +138,7 @@ printf 'root:x:0:\n' >"$root/etc/group"
 # The tests: test/ as /tests (sources and host-side parts left out), programs in /tests/bin.
 install -m 0755 "$TOP/test/guest/init" "$root/init"
 install -m 0755 "$TOP/test/guest/run-tests" "$root/tests/run-tests"
-cp "$TOP"/test/*.list "$TOP/conf/nvdimm.layout" "$root/tests/"
+cp "$TOP"/test/*.list "$TOP/conf/nvdimm.layout" "$TOP/conf/modules.load" "$root/tests/"
 (cd "$TOP/test" && find . -name '*.sh' -not -path './host/*' -print0 | cpio -0 -pdm --quiet "$root/tests")
 cp -r "$guest/tests/bin" "$root/tests/bin"
 [ -d "$guest/selftests/bin" ] || die "no kernel selftests in $guest/selftests (run 'make selftests')"

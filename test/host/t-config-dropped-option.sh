@@ -20,4 +20,19 @@ else
 fi
 printf 'CONFIG_64BIT=y\n' >"$HT_TMP/good.config"
 FLAVOUR=pristine FRAGMENTS=$HT_TMP/good.config expect_ok "a satisfiable fragment" "$HT_TOP/scripts/config.sh"
+# A later fragment overrides an earlier one (kernel-config/modules.config turns base.config's =y
+# into =m): only the last value asked for is checked, and it is checked.
+printf 'CONFIG_64BIT=y\nCONFIG_MODULES=y\n' >"$HT_TMP/first.config"
+printf '# CONFIG_MODULES is not set\n' >"$HT_TMP/later.config"
+FLAVOUR=pristine FRAGMENTS="$HT_TMP/first.config $HT_TMP/later.config" \
+	expect_ok "a later fragment's value wins" "$HT_TOP/scripts/config.sh"
+if grep -qx 'CONFIG_MODULES=y' "$BUILD_DIR/pristine/obj/.config"; then
+	fail "CONFIG_MODULES=y in .config after a later fragment unset it"
+else
+	pass "the later fragment's value is in .config"
+fi
+printf 'CONFIG_KASAN=y\n' >"$HT_TMP/later.config"
+FLAVOUR=pristine FRAGMENTS="$HT_TMP/first.config $HT_TMP/later.config" \
+	expect_fail "a later fragment's dropped option" "requested CONFIG_KASAN=y" \
+	"$HT_TOP/scripts/config.sh"
 ht_exit

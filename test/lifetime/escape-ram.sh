@@ -20,8 +20,9 @@
 #      again without a splat (v7.2.8: the re-enable ran cdev_init() on the cdev the holders'
 #      files still held; their close leaves the next open ENXIO, and the next disable warns
 #      "refcount_t: underflow", as lifetime/reopen-2m finds: fixes 10 and 11).
-# Binds through sysfs, as daxctl reconfigure-device does: the test kernels have no modules for
-# daxctl to load. "held" is not in test/tests.list: on v7.2.8 the disable does not wait, and the
+# With a modular kernel (make MODULES=1) steps 3 and 4 are daxctl reconfigure-device -m
+# system-ram and -f -m devdax, as a user would run them; without one (daxctl finds no kmem module
+# to load), the same through sysfs: kmem's new_id, the blocks onlined movable, then offlined. "held" is not in test/tests.list: on v7.2.8 the disable does not wait, and the
 # pipe's page is then gone (reading it oopsed on arm64, closing it on x86); the held page is what
 # lifetime/disable-get-* and disable-pin-* test.
 # shellcheck source=../lib/ktap.sh
@@ -33,12 +34,14 @@
 
 align=${1:-2M} held=${2:-}
 kmem=/sys/bus/dax/drivers/kmem
+via=sysfs
+[ -d "/lib/modules/$(uname -r)" ] && modinfo kmem >/dev/null 2>&1 && via=daxctl
 mem=/sys/devices/system/memory
 
 if [ -n "$held" ]; then ktap_plan 13; else ktap_plan 12; fi
 nd_devdax_for "$align"
 name=${dev#/dev/}
-ktap_print "$dev at $align"
+ktap_print "$dev at $align; System RAM through $via"
 ktap_dmesg_mark
 
 # esc CMD SECS: send CMD to dax_escape hold and wait up to SECS seconds for its answer; fails
@@ -148,7 +151,14 @@ blocks() {
 	done
 }
 ram=0 total_before=$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)
-if echo "$name" >$kmem/new_id 2>/tmp/kmem.err; then
+if [ "$via" = daxctl ]; then
+	# As a user would: daxctl loads kmem (libkmod), binds it and onlines the blocks movable.
+	timeout -s KILL 120 "$DAXCTL" reconfigure-device -m system-ram "$name" >/tmp/kmem.out 2>&1 ||
+		sed 's/^/# daxctl: /' /tmp/kmem.out
+	for blk in $(blocks); do
+		[ "$(cat "$mem/$blk/state" 2>/dev/null)" = online ] && ram=$((ram + 1))
+	done
+elif echo "$name" >$kmem/new_id 2>/tmp/kmem.err; then
 	for blk in $(blocks); do
 		[ -f "$mem/$blk/state" ] || continue
 		if echo online_movable >"$mem/$blk/state" 2>/dev/null; then
@@ -194,17 +204,34 @@ fi
 
 # 4. device-DAX again
 fill_end
-back=1
-for blk in $(blocks); do
-	[ "$(cat "$mem/$blk/state" 2>/dev/null)" = online ] || continue
-	# bounded: offlining retries migration until a signal
-	# shellcheck disable=SC2016 # expanded by the inner sh
-	timeout 60 sh -c 'echo offline >"$1"' sh "$mem/$blk/state" 2>/dev/null ||
-		{ ktap_print "$blk: offlining failed"; back=; }
-done
-echo "$name" >$kmem/unbind 2>/dev/null || { ktap_print "unbinding kmem failed"; back=; }
-echo "$name" >$kmem/remove_id 2>/dev/null || ktap_print "kmem remove_id failed"
-if [ -n "$back" ] && bounded_enable_and_map 30 rebind "$name" "$align"; then
+back='' daxctl_ok=1
+if [ "$via" = daxctl ]; then
+	# -f: daxctl offlines the blocks itself (bounded: offlining retries migration until a signal)
+	if timeout -s KILL 120 "$DAXCTL" reconfigure-device -f -m devdax "$name" >/tmp/rebind.out 2>&1 &&
+		/tests/bin/dax_mmap "$dev" "$align" "$align" >>/tmp/rebind.out 2>&1; then
+		back=1
+	else
+		sed 's/^/# daxctl: /' /tmp/rebind.out
+		ktap_print "daxctl failed: back to device-DAX through sysfs, for the tests after this one"
+		daxctl_ok=
+	fi
+fi
+if [ -z "$back" ]; then
+	back=1
+	for blk in $(blocks); do
+		[ "$(cat "$mem/$blk/state" 2>/dev/null)" = online ] || continue
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		timeout 60 sh -c 'echo offline >"$1"' sh "$mem/$blk/state" 2>/dev/null ||
+			{ ktap_print "$blk: offlining failed"; back=; }
+	done
+	if [ -e "$kmem/$name" ]; then
+		echo "$name" >$kmem/unbind 2>/dev/null || { ktap_print "unbinding kmem failed"; back=; }
+	fi
+	echo "$name" >$kmem/remove_id 2>/dev/null || [ "$via" = daxctl ] || ktap_print "kmem remove_id failed"
+	[ -n "$back" ] && ! bounded_enable_and_map 30 rebind "$name" "$align" && back=
+	[ -n "$daxctl_ok" ] || back=
+fi
+if [ -n "$back" ]; then
 	ktap_ok "the range is device-DAX again and maps"
 else
 	sed 's/^/# /' /tmp/rebind.out 2>/dev/null
