@@ -4,7 +4,7 @@
 # the kernel selftests of build/guest/selftests/bin (scripts/selftests.sh), ndctl's tests of
 # test/ndctl.list from build/ndctl/obj (scripts/ndctl.sh),
 # busybox-static, ndctl, daxctl, mke2fs and kmod with the libraries they load (and bash, trace-cmd,
-# fallocate, mkfs.ext4, jq, xxd and uuidgen for ndctl's shell tests): the host's, or for another architecture
+# fallocate, mkfs.ext4, jq, xxd, uuidgen, getconf and dd for ndctl's shell tests): the host's, or for another architecture
 # (GUEST_DEBS of conf/arch/$ARCH.env) Debian's of that architecture from $BUILD_DIR/guest/sysroot
 # (scripts/sysroot.sh), whose libraries are found through the programs' DT_NEEDED entries.
 # ndctl's tests are left out where ARCH_SUITES has no ndctl; the tests ARCH_SKIP names are listed
@@ -125,12 +125,18 @@ if [ -n "$with_ndctl" ]; then
 		[ -f "$f" ] && [ -x "$f" ] && copy_bin "$f"
 	done
 	mkdir -p "$root/tests/ndctl/src/test"
-	cp "$ndctl_src"/test/common "$ndctl_src"/test/*.sh "$root/tests/ndctl/src/test/"
+	cp "$ndctl_src"/test/common "$ndctl_src"/test/*.sh "$ndctl_src"/test/*.bin "$root/tests/ndctl/src/test/"
 	for f in /bin/bash /usr/bin/trace-cmd /usr/bin/fallocate /sbin/mkfs.ext4 /usr/bin/jq /usr/bin/xxd \
-		/usr/bin/uuidgen; do
+		/usr/bin/uuidgen /usr/bin/getconf; do
 		copy_bin "$f"
 	done
 	cp -r "$TOP/test/ndctl/bin" "$root/tests/ndctl/bin"
+	# coreutils' dd, first on the PATH of ndctl's tests only (test/ndctl/run.sh): they clear
+	# poison with oflag=direct, which busybox's dd ignores (a buffered write then reads the bad
+	# block: EIO).
+	copy_bin /bin/dd
+	mkdir -p "$root/tests/ndctl/gnu"
+	mv "$root/bin/dd" "$root/tests/ndctl/gnu/dd"
 fi
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 printf 'root:x:0:\n' >"$root/etc/group"

@@ -15,8 +15,9 @@ case $1 in
 *) prog=$obj/test/$1 run=$prog ;;
 esac
 [ -f "$prog" ] || ktap_bail "no $prog in the image (test/ndctl.list and scripts/image.sh disagree)"
-# The guest's stand-ins for tools the shell tests expect of a full system (journalctl).
-export PATH=$PATH:$obj/bin
+# The guest's stand-ins for tools the shell tests expect of a full system (journalctl), and
+# coreutils' dd before busybox's (oflag=direct).
+export PATH=$obj/gnu:$PATH:$obj/bin
 # CXL: "common" insists on a cxl tool; no test here uses it.
 export NDCTL=$obj/ndctl/ndctl DAXCTL=$obj/daxctl/daxctl CXL=/bin/false \
 	TEST_PATH=$obj/test DATA_PATH=$obj/src/test
