@@ -2,11 +2,12 @@
 # Stage "image": the guest's initramfs, shared by every kernel flavour.
 # Input: test/ (init, runner, test and benchmark lists, shell tests, C tests built here), conf/nvdimm.layout,
 # the kernel selftests of build/guest/selftests/bin (scripts/selftests.sh), ndctl's tests of
-# test/ndctl.list from build/ndctl/obj (scripts/ndctl.sh),
+# test/ndctl.list and test/nfit.list from build/ndctl/obj (scripts/ndctl.sh),
 # busybox-static, ndctl, daxctl, mke2fs and kmod with the libraries they load (and bash, trace-cmd,
-# fallocate, mkfs.ext4, jq, xxd, uuidgen, getconf and dd for ndctl's shell tests): the host's, or for another architecture
-# (GUEST_DEBS of conf/arch/$ARCH.env) Debian's of that architecture from $BUILD_DIR/guest/sysroot
-# (scripts/sysroot.sh), whose libraries are found through the programs' DT_NEEDED entries.
+# fallocate, mkfs.ext4, filefrag, jq, xxd, uuidgen, getconf, parted, lsblk and dd for ndctl's
+# shell tests): the host's, or for another architecture (GUEST_DEBS of conf/arch/$ARCH.env)
+# Debian's of that architecture from $BUILD_DIR/guest/sysroot (scripts/sysroot.sh), whose
+# libraries are found through the programs' DT_NEEDED entries.
 # ndctl's tests are left out where ARCH_SUITES has no ndctl; the tests ARCH_SKIP names are listed
 # in /tests/arch-skip with ARCH_SKIP_WHY.
 # Output: $BUILD_DIR/guest/initramfs.cpio.gz.
@@ -127,7 +128,7 @@ if [ -n "$with_ndctl" ]; then
 	mkdir -p "$root/tests/ndctl/src/test"
 	cp "$ndctl_src"/test/common "$ndctl_src"/test/*.sh "$ndctl_src"/test/*.bin "$root/tests/ndctl/src/test/"
 	for f in /bin/bash /usr/bin/trace-cmd /usr/bin/fallocate /sbin/mkfs.ext4 /usr/bin/jq /usr/bin/xxd \
-		/usr/bin/uuidgen /usr/bin/getconf; do
+		/usr/bin/uuidgen /usr/bin/getconf /usr/sbin/filefrag /usr/sbin/parted /usr/bin/lsblk; do
 		copy_bin "$f"
 	done
 	cp -r "$TOP/test/ndctl/bin" "$root/tests/ndctl/bin"
