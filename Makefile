@@ -409,9 +409,10 @@ help:
 ##H   DEBUG=1              the series with kernel-config/debug.config, in build/debug (also for
 ##H                        make fuzz, make test, make shell); with PATCHED=0 pristine v$(LINUX_VERSION)
 ##H                        as a debug kernel, in build/debug-pristine
-##H   MODULES=1            the same with the NVDIMM and device-DAX drivers as modules
-##H                        (kernel-config/modules.config), nfit_test's among them, loaded by the
-##H                        guest (conf/modules.load); build/modules, build/modules-pristine
+##H   MODULES=1            the series with the NVDIMM and device-DAX drivers as modules
+##H                        (kernel-config/modules.config) and nfit_test's, loaded by the guest
+##H                        (conf/modules.load), in build/modules (PATCHED=0: pristine, in
+##H                        build/modules-pristine); SUITES gains test/nfit.list
 ##H   FLAVOUR=NAME         build/NAME holds this kernel's tree, build and logs (default patched)
 ##H   SERIES=FILE          the quilt series to apply (default: series)
 ##H   KERNEL_TARBALL=F|URL use this v$(LINUX_VERSION) tarball (e.g. kernel.org's) instead of Debian's
