@@ -30,6 +30,11 @@ nfit=$tree/tools/testing/nvdimm
 BUILD_TARGETS="M=$nfit MO=$obj/nfit_test modules" BUILD_LOG=nfit_test.log "$TOP/scripts/build.sh"
 
 root=$obj/modroot
+# Up to date: no module built since the archive, and the same search order.
+if [ -f "$out" ] && [ ! "$TOP/conf/depmod.conf" -nt "$out" ] &&
+	[ -z "$(find "$obj" -path "$root" -prune -o -name '*.ko' -newer "$out" -print -quit)" ]; then
+	exit 0
+fi
 rm -rf "$root"
 mkdir -p "$root"
 arch=(${KARCH:+ARCH=$KARCH} ${CROSS_COMPILE:+CROSS_COMPILE=$CROSS_COMPILE})
