@@ -175,7 +175,7 @@ fuzz: build image
 # claims ("tests:" in series), all of which must pass. FIX=<file name or number>: that fix only;
 # otherwise every fix in turn, in one incremental tree (build/fix-only), and a table.
 fix-only: unpack image
-	@FIX="$(FIX)" $(S)/fix-only.sh
+	@FIX="$(FIX)" FIX_KIND="$(KERNEL_KIND)" $(S)/fix-only.sh
 
 # Every group of guest tests can fail: the series plus deliberate breakages (NOT FOR UPSTREAM,
 # test/honesty/sabotage.patch), each booted with the tests that must catch it (test/honesty.list).

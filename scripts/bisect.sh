@@ -25,7 +25,9 @@ for p in "${patches[@]}"; do
 	start=$(date +%s)
 	SERIES=$dir/series.$n "$TOP/scripts/apply.sh" || die "patch $n/${#patches[@]} $p does not apply"
 	"$TOP/scripts/config.sh"
-	"$TOP/scripts/build.sh" >/dev/null || die "the kernel does not build after patch $n/${#patches[@]} $p"
+	if ! "$TOP/scripts/build.sh" >/dev/null || ! "$TOP/scripts/modules.sh" >/dev/null; then
+		die "the kernel does not build after patch $n/${#patches[@]} $p"
+	fi
 	line="$n $p: builds ($(( $(date +%s) - start )) s)"
 	if [ "${BISECT_BOOT:-0}" = 1 ] && [ "$n" -ge "${BISECT_BOOT_FROM:-1}" ]; then
 		"$TOP/scripts/boot.sh" >/dev/null

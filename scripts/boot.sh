@@ -36,7 +36,13 @@ logs=${LOGS:-$(logs_dir "$dir" "$LIST")}
 [ -f "$initrd" ] || die "no initramfs at $initrd (run 'make image')"
 # A modular kernel's /lib/modules (scripts/modules.sh) goes after the shared image: the kernel
 # unpacks both archives of the concatenation.
+# A modular kernel built after its archive would boot with the old modules: refuse.
 modules=$dir/obj/modules.cpio.gz
+if [ -z "${KERNEL_IMAGE:-}" ] && grep -qx 'CONFIG_MODULES=y' "$dir/obj/.config" 2>/dev/null; then
+	if [ ! -f "$modules" ] || [ "$kernel" -nt "$modules" ]; then
+		die "$kernel is modular but $modules is missing or older (run scripts/modules.sh after the build)"
+	fi
+fi
 if [ -z "${INITRD:-}${KERNEL_IMAGE:-}" ] && [ -f "$modules" ]; then
 	mkdir -p "$dir"
 	cat "$initrd" "$modules" >"$dir/initrd.cpio.gz"

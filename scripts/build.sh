@@ -88,5 +88,9 @@ record_build PASS
 if [ "$targets" = "$image_targets" ]; then
 	say "built $obj/$KERNEL_IMAGE_PATH in $(( $(date +%s) - start )) s"
 else
-	say "built $(wc -w <<<"$targets") target(s) in $(( $(date +%s) - start )) s"
+	case " $targets " in
+	*" M="*) what="the modules of $(sed -n 's/.* M=\([^ ]*\) .*/\1/p' <<<" $targets ")" ;;
+	*) what="$(wc -w <<<"$targets") target(s)" ;;
+	esac
+	say "built $what in $(( $(date +%s) - start )) s"
 fi

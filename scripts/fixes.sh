@@ -13,7 +13,7 @@
 #    not among the fix's own tests;
 #  - no patch line of series carries the old "# stable" marker (the changelog says it now).
 # Input: series, patches/ (SERIES, PATCH_DIR), the guest test lists (TEST_LISTS, default
-# "test/tests.list test/ndctl.list").
+# GUEST_LISTS of scripts/lib.sh).
 # Output: one line per fix, in series order, "FIX<TAB>PREREQUISITES<TAB>TESTS" (comma-separated:
 # prerequisites in series order, the fix's own test names; "-" for none); a problem makes it print nothing and exit non-zero.
 #   scripts/fixes.sh
@@ -23,7 +23,7 @@ set -euo pipefail
 
 SERIES=${SERIES:-$TOP/series}
 PATCH_DIR=${PATCH_DIR:-$TOP/patches}
-read -r -a lists <<<"${TEST_LISTS:-$TOP/test/tests.list $TOP/test/ndctl.list}"
+read -r -a lists <<<"${TEST_LISTS:-$GUEST_LISTS}"
 [ -f "$SERIES" ] || die "no series file at $SERIES"
 bad=0
 problem() { say "$*"; bad=1; }

@@ -28,6 +28,7 @@ export FLAVOUR=sabotage SERIES_ANNOTATED=$TOP/series SERIES=$dir/series PATCH_DI
 "$TOP/scripts/apply.sh"
 "$TOP/scripts/config.sh"
 "$TOP/scripts/build.sh"
+"$TOP/scripts/modules.sh"
 
 results=() bad=0
 while read -r name bits env tests; do

@@ -31,6 +31,10 @@ TREE_NAME=linux-$LINUX_VERSION
 # The test kernel's configuration: the fragments merged onto tinyconfig (FRAGMENTS overrides).
 DEFAULT_FRAGMENTS="kernel-config/base.config kernel-config/$ARCH.config"
 
+# The guest test lists whose tests a patch's "tests:" (series) can claim: the default kernels boot
+# the first two, a modular one (make MODULES=1) test/nfit.list too.
+GUEST_LISTS="$TOP/test/tests.list $TOP/test/ndctl.list $TOP/test/nfit.list"
+
 # flavour_dir FLAVOUR: where one kernel flavour (pristine, patched, ...) keeps its tree and build.
 flavour_dir() { printf '%s/%s\n' "$BUILD_DIR" "$1"; }
 # logs_dir FLAVOUR_DIR LIST: where a boot of test/LIST.list keeps its logs (logs for the main list).

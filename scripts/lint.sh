@@ -6,8 +6,8 @@
 # earlier patch, the declarations are closed, a fix's tests need nothing it does not declare).
 # Nothing is tracked at the top level but the layout's files. (The patches themselves:
 # scripts/gate-*.sh.)
-# Input: scripts/, test/, .ci/run, series, patches/ (their changelogs), test/tests.list and
-# test/ndctl.list; checkpatch.pl from the pristine tree.
+# Input: scripts/, test/, .ci/run, series, patches/ (their changelogs), the guest test lists
+# (GUEST_LISTS of lib.sh); checkpatch.pl from the pristine tree.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/series-lib.sh"
@@ -54,7 +54,8 @@ done
 
 # Every test that needs a patch (kinds xfail-pristine, patched) is claimed by a "tests:" glob of
 # a patch in series, and every such glob matches a test (scripts/expectations.sh relies on it).
-mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' test/tests.list test/ndctl.list | awk '{print $1, $2}')
+read -r -a lists <<<"$GUEST_LISTS"
+mapfile -t tests < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "${lists[@]}" | awk '{print $1, $2}')
 mapfile -t globs < <(sed -n 's/^[^#[:space:]][^#]*#.*tests:[[:space:]]*\([^[:space:]]*\).*/\1/p' "$SERIES" | tr ',' '\n')
 for t in "${tests[@]}"; do
 	name=${t% *} kind=${t#* }
@@ -72,9 +73,9 @@ for g in "${globs[@]}"; do
 		# shellcheck disable=SC2254
 		case ${t% *} in $g) hit=1 ;; esac
 	done
-	[ "$hit" = 1 ] || { say "series: 'tests: $g' matches no test in test/tests.list"; bad=1; }
+	[ "$hit" = 1 ] || { say "series: 'tests: $g' matches no test in ${lists[*]#"$TOP"/}"; bad=1; }
 done
-[ "$bad" -eq 0 ] || die "the series and test/tests.list disagree (above)"
+[ "$bad" -eq 0 ] || die "the series and the test lists disagree (above)"
 
 # The postings: "## posting NAME" exactly, each name once, none empty.
 series_check_postings "$SERIES" || die "the posting headers of series are wrong (above)"

@@ -30,9 +30,11 @@ nfit=$tree/tools/testing/nvdimm
 BUILD_TARGETS="M=$nfit MO=$obj/nfit_test modules" BUILD_LOG=nfit_test.log "$TOP/scripts/build.sh"
 
 root=$obj/modroot
-# Up to date: no module built since the archive, and the same search order.
+# Up to date: no module built since the archive, and the same search order. The archive is then
+# touched: it is as new as the kernel it goes with (scripts/boot.sh checks).
 if [ -f "$out" ] && [ ! "$TOP/conf/depmod.conf" -nt "$out" ] &&
 	[ -z "$(find "$obj" -path "$root" -prune -o -name '*.ko' -newer "$out" -print -quit)" ]; then
+	touch "$out"
 	exit 0
 fi
 rm -rf "$root"

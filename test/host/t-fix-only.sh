@@ -17,6 +17,7 @@ stub apply 'mkdir -p "$BUILD_DIR/$FLAVOUR"; echo "apply $(paste -sd, "$SERIES")"
 sed "s/^/0 /" "$SERIES" >"$BUILD_DIR/$FLAVOUR/applied"'
 stub config 'echo config >>"$BUILD_DIR/calls"'
 stub build 'echo build >>"$BUILD_DIR/calls"'
+stub modules ':'
 stub boot 'mkdir -p "$LOGS"; echo "boot $LIST $TESTS ${LOGS#"$BUILD_DIR"/} $("$(dirname "$0")/expectations.sh" fix-only | paste -sd" ")" >>"$BUILD_DIR/calls"'
 stub verdict 'fix=$(tail -n1 "$BUILD_DIR/fix-only/applied" | cut -d" " -f2)
 v=$(awk -v f="$fix" "\$1 == f { sub(/^[^ ]+ /, \"\"); print }" "$BUILD_DIR/verdicts" 2>/dev/null || true)
@@ -30,6 +31,7 @@ b/fork       xfail-pristine  10  /bin/true
 c/new        patched         10  /bin/true
 EOL
 echo "n/dax      both  10  /bin/true" >"$top/test/ndctl.list"
+: >"$top/test/nfit.list"
 
 export SERIES=$HT_TMP/series PATCH_DIR=$HT_TMP/patches
 S1="mm/memremap: hold a dev_pagemap reference per device-dax folio until its final put"
@@ -101,6 +103,20 @@ if grep -qE '^0003-c.patch .*FAILED: 1 passed, 0 failed, 1 skipped' <<<"$out" &&
 echo "0001-a.patch 0 passed, 0 failed, 0 skipped, 1 expected failures" >"$BUILD_DIR/verdicts"
 expect_fail "an expected failure fails the fix" "fix 0001 0001-a.patch: FAILED" env FIX=1 "$fo"
 rm -f "$BUILD_DIR/verdicts" "$calls"
+
+# A claimed test of a list this kernel does not boot (test/nfit.list without MODULES=1) is named,
+# and the fix is not reported as passed.
+echo "m/abi      both  10  /bin/true" >"$top/test/nfit.list"
+sed -i 's|^0005-e.patch$|0005-e.patch  # tests: m/abi|' "$SERIES"
+out=$(FIX=5 SUITES="tests ndctl" "$fo" 2>&1) || fail "a test of an unbooted list: exit non-zero: $out"
+if grep -qE '^0005-e.patch +0004 +m/abi +builds; not booted by this kernel: m/abi ' <<<"$out" && ! grep -q '^boot' "$calls"; then
+	pass "a test of a list this kernel does not boot: named, not run, not passed"
+else
+	fail "a test of an unbooted list:"; printf '%s\n' "$out" | sed 's/^/#   | /'
+fi
+rm -f "$calls"
+: >"$top/test/nfit.list"
+sed -i 's|^0005-e.patch .*|0005-e.patch|' "$SERIES"
 
 # Fix 0005 claims c/new, which also needs 0002-b (earlier, not a fix), undeclared by 0005.
 sed -i 's|^0002-b.patch$|0002-b.patch  # tests: c/new|; s|^0005-e.patch$|0005-e.patch  # tests: c/new|' "$SERIES"

@@ -5,14 +5,11 @@
 # without PFN_DEV|PFN_MAP and maps it as folios, not with devmap entries; dax_abi (devdax/abi-4k)
 # must then find v7.2.8's folio values (PM_FILE, Rss) on both kernels, where the instances of
 # QEMU's NVDIMMs show the devmap values on the series. Needs nfit_test (make MODULES=1).
-# Not in test/nfit.list: its first fault oopses v7.2.8 and the series alike ("BUG: kernel NULL
-# pointer dereference, address: 0000000000000008", RIP dax_set_mapping+0x45 [device_dax], runs
-# of 2026-12-07). nfit_test gives its pmem ranges fake physical addresses from a gen_pool (4 GiB
-# up, test_alloc()), but tools/testing/nvdimm/dax-dev.c's dax_pgoff_to_phys() passes such an
-# address to vmalloc_to_page() as if it were the vmalloc() address: no page, and device-DAX
-# faults on the pfn of a NULL page. The fix (nfit_res->buf + addr - nfit_res->res.start, as
-# pmem-dax.c gets through the ioremap wrapper) is a patch of its own, not written yet; applied
-# by hand to both trees, this test passed on both.
+# v7.2.8 oopses at the first fault ("BUG: kernel NULL pointer dereference", RIP
+# dax_set_mapping+0x45 [device_dax]): nfit_test gives its pmem ranges fake physical addresses from
+# a gen_pool (4 GiB up, test_alloc()), and tools/testing/nvdimm/dax-dev.c's dax_pgoff_to_phys()
+# passed such an address to vmalloc_to_page() as if it were the vmalloc() address. Fixes patch 16
+# ("tools/testing/nvdimm: translate nfit_test addresses in dax_pgoff_to_phys()") claims the test.
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh
