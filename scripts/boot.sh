@@ -72,7 +72,7 @@ while read -r name mib label; do
 	i=$((i + 1))
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$LAYOUT")
 
-expect=$("$TOP/scripts/expectations.sh" "$FLAVOUR")
+expect=$(TEST_LIST=$TOP/test/$LIST.list "$TOP/scripts/expectations.sh" "$FLAVOUR")
 cmdline="console=$GUEST_CONSOLE $GUEST_CMDLINE harness.kernel=$FLAVOUR harness.list=$LIST harness.tests=${TESTS:-*}"
 cmdline+=" harness.xfail=$(sed -n 's/^xfail //p' <<<"$expect") harness.skip=$(sed -n 's/^skip //p' <<<"$expect")"
 [ -n "${MEMMAP:-}" ] && cmdline+=" memmap=$MEMMAP"

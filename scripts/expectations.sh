@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Which guest tests a kernel flavour is expected to fail or to skip, from data only:
-#   test/tests.list   kinds: both, patched (needs a patch), xfail-pristine (fails without a fix)
+#   test/tests.list   kinds: both, patched (needs a patch), xfail-pristine (fails without a fix);
+#                     TEST_LIST=FILE another list of the same form (scripts/boot.sh: the one it boots)
 #   series            "tests: GLOB,..." in a patch's comment names the tests that need the patch
 #   <flavour>/applied the patches this flavour's tree has (none for pristine); APPLIED=FILE reads
 #                     another file of the same form ("sum name" lines) instead: make fix-only

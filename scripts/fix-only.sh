@@ -84,9 +84,11 @@ for line in "${sel[@]}"; do
 	[ "$globs" != - ] || continue
 	sub=$(subset "$pre" "$fix")
 	awk '{ print "- " $0 }' <<<"$sub" >"$dir/applied.check"
-	expect=$(APPLIED=$dir/applied.check "$TOP/scripts/expectations.sh" fix-only)
+	expect=$(for l in "${lists[@]}"; do
+		[ ! -f "$l" ] || TEST_LIST=$l APPLIED=$dir/applied.check "$TOP/scripts/expectations.sh" fix-only
+	done)
 	rm -f "$dir/applied.check"
-	off=,$(sed -n 's/^xfail //p' <<<"$expect"),$(sed -n 's/^skip //p' <<<"$expect"),
+	off=,$(sed -n 's/^xfail //p; s/^skip //p' <<<"$expect" | paste -sd,),
 	while read -r t; do
 		[[ $off == *",$t,"* ]] || continue
 		for c in "${claims[@]}"; do
