@@ -27,6 +27,24 @@ json=$("$NDCTL" create-namespace -b $bus -m devdax -a 4K -s 16M 2>&1) ||
 ns=$(echo "$json" | sed -n 's/.*"dev":"\(namespace[0-9.]*\)".*/\1/p' | head -n 1)
 dev=/dev/$(echo "$json" | sed -n 's/.*"chardev":"\(dax[0-9.]*\)".*/\1/p' | head -n 1)
 [ -c "$dev" ] || { echo "$json" | sed 's/^/# /'; ktap_bail "no device-DAX instance in the namespace"; }
-# nd_program_test exits; the namespace is destroyed when it does.
-trap '"$NDCTL" destroy-namespace -f -b $bus "$ns" >/dev/null 2>&1' EXIT
-nd_program_test 4k /tests/bin/dax_abi "$dev" 4k folio
+ktap_plan 5
+ktap_dmesg_mark
+ktap_check "dax_abi 4k" /tests/bin/dax_abi "$dev" 4k folio
+nd_check_release "${dev#/dev/}" 4k
+# The pages the instance mapped are nfit_test's vmalloc() memory: freed when nfit_test unloads,
+# they must come back as the page allocator wants them (no "Bad page state": device-DAX set their
+# ->mapping at the fault).
+# As ndctl's tests unload it: every region of both buses disabled first. modprobe -r also tries
+# the modules nfit_test needs, some of them in use: only nfit_test's own removal counts.
+"$NDCTL" destroy-namespace -f -b $bus "$ns" >/tmp/destroy.out 2>&1 &&
+	"$NDCTL" disable-region -b nfit_test.0 all >>/tmp/destroy.out 2>&1 &&
+	"$NDCTL" disable-region -b nfit_test.1 all >>/tmp/destroy.out 2>&1 &&
+	{ modprobe -r nfit_test >>/tmp/destroy.out 2>&1 || true; }
+if ! grep -q '^nfit_test ' /proc/modules; then
+	ktap_ok "the namespace is destroyed and nfit_test unloads"
+else
+	sed 's/^/# /' /tmp/destroy.out
+	ktap_fail "the namespace is destroyed and nfit_test unloads"
+fi
+ktap_dmesg_clean "no kernel splat"
+ktap_exit
