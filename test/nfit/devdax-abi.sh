@@ -9,7 +9,9 @@
 # dax_set_mapping+0x45 [device_dax]): nfit_test gives its pmem ranges fake physical addresses from
 # a gen_pool (4 GiB up, test_alloc()), and tools/testing/nvdimm/dax-dev.c's dax_pgoff_to_phys()
 # passed such an address to vmalloc_to_page() as if it were the vmalloc() address. Fixes patch 16
-# ("tools/testing/nvdimm: translate nfit_test addresses in dax_pgoff_to_phys()") claims the test.
+# ("tools/testing/nvdimm: fix device-DAX mappings of nfit_test memory") claims the test: it also
+# clears the ->mapping device-DAX sets on those pages before nfit_test's vfree(), which reported
+# "Bad page state" for each of them when nfit_test unloaded (checked here: the test unloads it).
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh
