@@ -62,13 +62,29 @@ cpu=$GUEST_CPU
 mkdir -p "$logs"
 prealloc=off
 [ "${NVDIMM_PREFILL:-0}" = 1 ] && prealloc=on
+# GUEST_NODES > 1: GUEST_MEM split evenly between the nodes, the vCPUs on node 0, the DIMMs on
+# the last node.
+numa=()
+dimm_node=
+if [ "$GUEST_NODES" -gt 1 ]; then
+	ram=$(numfmt --from=iec "$GUEST_MEM")
+	[ $((ram % (GUEST_NODES * 1048576))) -eq 0 ] ||
+		die "GUEST_MEM=$GUEST_MEM does not split into $GUEST_NODES nodes of whole MiB"
+	for ((n = 0; n < GUEST_NODES; n++)); do
+		cpus=
+		[ "$n" -eq 0 ] && cpus=",cpus=0-$((GUEST_CPUS - 1))"
+		numa+=(-object "memory-backend-ram,id=ram$n,size=$((ram / GUEST_NODES))"
+			-numa "node,nodeid=$n,memdev=ram$n$cpus")
+	done
+	dimm_node=",node=$((GUEST_NODES - 1))"
+fi
 dimms=()
 i=0
 while read -r name mib label; do
 	lbytes=$(numfmt --from=iec "$label")
 	[ $((mib % 16)) -eq 0 ] || die "$LAYOUT: $name: $mib MiB is not a multiple of 16 MiB"
 	dimms+=(-object "memory-backend-ram,id=mem$i,size=$((mib * 1048576 + lbytes)),prealloc=$prealloc,merge=off"
-		-device "nvdimm,memdev=mem$i,id=$name,label-size=$label")
+		-device "nvdimm,memdev=mem$i,id=$name,label-size=$label$dimm_node")
 	i=$((i + 1))
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$LAYOUT")
 
@@ -105,7 +121,7 @@ if [ -n "$GUEST_FIRMWARE" ]; then
 fi
 qemu_machine=("$QEMU_SYSTEM"
 	-machine "$GUEST_MACHINE" -accel "$accel" -cpu "$cpu" -smp "$GUEST_CPUS"
-	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${dimms[@]}"
+	-m "$GUEST_MEM,slots=$GUEST_SLOTS,maxmem=$GUEST_MAXMEM" "${numa[@]}" "${dimms[@]}"
 	"${firmware[@]}"
 	-kernel "$kernel" -initrd "$initrd" -display none -no-reboot -nic none)
 case $GUEST_KTAP in

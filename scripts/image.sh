@@ -8,8 +8,8 @@
 # shell tests): the host's, or for another architecture (GUEST_DEBS of conf/arch/$ARCH.env)
 # Debian's of that architecture from $BUILD_DIR/guest/sysroot (scripts/sysroot.sh), whose
 # libraries are found through the programs' DT_NEEDED entries.
-# ndctl's tests are left out where ARCH_SUITES has no ndctl; the tests ARCH_SKIP names are listed
-# in /tests/arch-skip with ARCH_SKIP_WHY.
+# ndctl's tests are left out where ARCH_SUITES has no ndctl; the tests conf/arch/$ARCH.skip names
+# are listed in /tests/arch-skip with their reasons.
 # Output: $BUILD_DIR/guest/initramfs.cpio.gz.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -150,11 +150,11 @@ cp "$TOP"/test/*.list "$TOP/conf/nvdimm.layout" "$TOP/conf/modules.load" "$root/
 cp -r "$guest/tests/bin" "$root/tests/bin"
 [ -d "$guest/selftests/bin" ] || die "no kernel selftests in $guest/selftests (run 'make selftests')"
 cp -r "$guest/selftests/bin" "$root/tests/bin/selftests"
-# The tests this architecture cannot run, "GLOB REASON" (test/guest/run-tests -a).
-IFS=, read -r -a skip_globs <<<"$ARCH_SKIP"
-for g in "${skip_globs[@]}"; do
-	printf '%s %s\n' "$g" "$ARCH_SKIP_WHY"
-done >"$root/tests/arch-skip"
+# The tests this architecture cannot run, "GLOB REASON" (conf/arch/$ARCH.skip; run-tests -a).
+: >"$root/tests/arch-skip"
+if [ -f "$ARCH_SKIP_FILE" ]; then
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ARCH_SKIP_FILE" >"$root/tests/arch-skip"
+fi
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio -0 -o -H newc --quiet --reproducible) |
 	gzip -1 >"$out.tmp"

@@ -25,6 +25,13 @@ if [ ! -f "$TOP/conf/arch/$ARCH.env" ]; then
 fi
 # shellcheck source=../conf/arch/x86_64.env
 . "$TOP/conf/arch/$ARCH.env"
+# The guest tests this architecture cannot run: "GLOB REASON" lines (none if the file is missing).
+ARCH_SKIP_FILE=${ARCH_SKIP_FILE:-$TOP/conf/arch/$ARCH.skip}
+# arch_skip_globs: the globs of ARCH_SKIP_FILE, one per line.
+arch_skip_globs() {
+	[ -f "$ARCH_SKIP_FILE" ] || return 0
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ARCH_SKIP_FILE" | awk '{print $1}'
+}
 if [ "$ARCH" = x86_64 ]; then BUILD_DIR=${BUILD_DIR:-$TOP/build}; else BUILD_DIR=${BUILD_DIR:-$TOP/build/$ARCH}; fi
 DOWNLOAD_DIR=${DOWNLOAD_DIR:-$TOP/downloads}
 TREE_NAME=linux-$LINUX_VERSION

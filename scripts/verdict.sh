@@ -42,12 +42,12 @@ awk '{ sub(/\r$/, "") }
 	{ buf = buf "  " $0 "\n" }' "$ktap" >&2
 
 # A test that skipped itself: only the runner's skips of tests that need a missing patch, and of
-# tests this architecture cannot run (ARCH_SKIP of conf/arch/$ARCH.env), are expected (a skip is
-# never a pass).
+# tests this architecture cannot run (conf/arch/$ARCH.skip), are expected (a skip is never a
+# pass).
+mapfile -t arch_globs < <(arch_skip_globs)
 arch_skipped() {
 	local g
-	IFS=, read -r -a globs <<<"$ARCH_SKIP"
-	for g in "${globs[@]}"; do
+	for g in "${arch_globs[@]}"; do
 		# shellcheck disable=SC2053 # the test selection is a glob
 		[[ $1 == $g ]] && return 0
 	done

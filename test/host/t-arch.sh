@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # ARCH picks the guest's architecture from data (conf/arch/ARCH.env): an unknown one fails naming
 # the known ones; ARCH=arm64 runs test/tests.list only, boots qemu-system-aarch64 with UEFI, the
-# PL011 console and KTAP on a virtio console (a stand-in QEMU checks nothing itself: it answers
-# as a guest would, and the test reads the command line boot.sh recorded); a skip "not on this
-# architecture" passes the verdict only for a test ARCH_SKIP names, and only on that ARCH.
+# PL011 console, one NUMA node (GUEST_NODES=2: two, the NVDIMMs on the second) and KTAP on a
+# virtio console (a stand-in QEMU checks nothing itself: it answers as a guest would, and the test reads the
+# command line boot.sh recorded); a skip "not on this architecture" passes the verdict only for
+# a test ARCH_SKIP names, and only on that ARCH.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -50,9 +51,22 @@ expect_ok "an arm64 boot" arm64 "$HT_TOP/scripts/boot.sh"
 cmd=$(cat "$LOGS/qemu.cmd" 2>/dev/null || true)
 for want in '^qemu-system-aarch64 ' '-machine virt\\,nvdimm=on ' '-bios [^ ]*QEMU_EFI.fd ' \
 	'-device virtconsole\\,chardev=ktap' 'console=ttyAMA0\\ ' 'harness.ktap=/dev/hvc0' \
-	'-device nvdimm\\,memdev=mem1' '/Image '; do
+	'-device nvdimm\\,memdev=mem1\\,id=nvdimm1\\,label-size=128K ' '/Image '; do
 	if grep -qE -- "$want" <<<"$cmd"; then pass "qemu.cmd has /$want/"; else fail "qemu.cmd lacks /$want/: $cmd"; fi
 done
+if grep -q -- '-numa' <<<"$cmd"; then fail "arm64 has one NUMA node, yet: $cmd"; else pass "arm64: no -numa"; fi
+# GUEST_NODES=2 (x86_64's default): the RAM split between two nodes, the vCPUs on node 0, the
+# NVDIMMs on node 1.
+nodes() { GUEST_NODES=$1 arm64 "${@:2}"; }
+expect_ok "a two-node boot" nodes 2 "$HT_TOP/scripts/boot.sh"
+cmd=$(cat "$LOGS/qemu.cmd" 2>/dev/null || true)
+for want in '-device nvdimm\\,memdev=mem1\\,id=nvdimm1\\,label-size=128K\\,node=1 ' \
+	'-numa node\\,nodeid=0\\,memdev=ram0\\,cpus=0-1 ' '-numa node\\,nodeid=1\\,memdev=ram1 ' \
+	'memory-backend-ram\\,id=ram1\\,size=1073741824 '; do
+	if grep -qE -- "$want" <<<"$cmd"; then pass "qemu.cmd has /$want/"; else fail "qemu.cmd lacks /$want/: $cmd"; fi
+done
+expect_fail "GUEST_NODES=3 with 2G" "GUEST_MEM=2G does not split into 3 nodes" \
+	nodes 3 "$HT_TOP/scripts/boot.sh"
 out=$(arm64 "$HT_TOP/scripts/verdict.sh" 2>&1) || fail "the verdict on arm64 failed: $out"
 if grep -qx '1 passed, 0 failed, 1 skipped (patched kernel)' <<<"$out"; then
 	pass "arm64: a 1G test skipped as not on this architecture, 1 passed, 1 skipped"
