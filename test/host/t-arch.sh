@@ -57,6 +57,7 @@ done
 if grep -q -- '-numa' <<<"$cmd"; then fail "arm64 has one NUMA node, yet: $cmd"; else pass "arm64: no -numa"; fi
 # GUEST_NODES=2 (x86_64's default): the RAM split between two nodes, the vCPUs on node 0, the
 # NVDIMMs on node 1.
+# shellcheck disable=SC2317 # called through expect_ok
 nodes() { GUEST_NODES=$1 arm64 "${@:2}"; }
 expect_ok "a two-node boot" nodes 2 "$HT_TOP/scripts/boot.sh"
 cmd=$(cat "$LOGS/qemu.cmd" 2>/dev/null || true)

@@ -23,9 +23,9 @@
 # With a modular kernel (make MODULES=1) steps 3 and 4 are daxctl reconfigure-device -m
 # system-ram and -f -m devdax, as a user would run them; without one (daxctl finds no kmem module
 # to load), the same through sysfs: kmem's new_id, the blocks onlined movable, then offlined.
-# "held" is not in test/tests.list: on v7.2.8 the disable does not wait, and the pipe's page is
-# then gone (reading it oopsed on arm64, closing it on x86); the held page is what
-# lifetime/disable-get-* and disable-pin-* test.
+# "held" runs only on kernels with fixes 8 and 11 (lifetime/escape-ram-held-2m, kind patched): on
+# v7.2.8 the disable does not wait, and the pipe's page is then gone (reading it oopsed on arm64,
+# closing it on x86), which leaves the holder stuck.
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh
