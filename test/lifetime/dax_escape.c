@@ -3,7 +3,7 @@
  * dax_escape - mappings of a device-DAX instance that try to outlive it
  *
  * Usage: dax_escape hold /dev/daxX.Y ALIGN [held]
- *        dax_escape fill SIZE
+ *        dax_escape fill SIZE [NODE]
  *
  * "hold" maps the instance in every way that could keep a mapping out of the zap of its
  * teardown, each mapping two ALIGN-sized leaves at its own file offset, written:
@@ -34,9 +34,10 @@
  *                 the new owner's data)
  *   exit          end every process
  *
- * "fill" maps SIZE bytes (k, M, G suffixes) of anonymous memory, writes the marker to the
- * first word of every page, prints "READY" and waits for a byte on stdin, the end of stdin or
- * a signal: a new owner of the memory.
+ * "fill" maps SIZE bytes (k, M, G suffixes) of anonymous memory (with NODE, bound to that NUMA
+ * node: the node the range was added to), writes the marker to the first word of every page,
+ * prints "READY" and waits for a byte on stdin, the end of stdin or a signal: a new owner of the
+ * memory.
  *
  * Exit status: 0, or 1 on a usage or setup error.
  */
@@ -583,14 +584,23 @@ static int hold(const char *path, int held)
 	return 0;
 }
 
-static int fill(unsigned long len)
+/* include/uapi/linux/mempolicy.h */
+#define FILL_MPOL_BIND	2
+
+static int fill(unsigned long len, int node)
 {
-	unsigned long off;
+	unsigned long off, mask = BIT(node);
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char c;
 
 	if (p == MAP_FAILED) {
 		ktap_print("%s: mmap %lu MiB: %s", __func__, len >> 20, strerror(errno));
+		return 1;
+	}
+	/* maxnode: one more than the bits of the mask, as libnuma passes it; ENOSYS: no NUMA */
+	if (node >= 0 && syscall(SYS_mbind, p, len, FILL_MPOL_BIND, &mask, 8 * sizeof(mask) + 1, 0) &&
+	    errno != ENOSYS) {
+		ktap_print("%s: mbind to node %d: %s", __func__, node, strerror(errno));
 		return 1;
 	}
 	for (off = 0; off < len; off += PAGE)
@@ -609,9 +619,13 @@ int main(int argc, char **argv)
 		align = parse_size(argv[3]);
 		if (align >= PAGE && !(align & (align - 1)))
 			return hold(argv[2], argc == 5);
-	} else if (argc == 3 && !strcmp(argv[1], "fill") && parse_size(argv[2])) {
-		return fill(parse_size(argv[2]));
+	} else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "fill") && parse_size(argv[2])) {
+		int node = argc == 4 ? atoi(argv[3]) : -1;
+
+		if (node < 8 * (int)sizeof(unsigned long))
+			return fill(parse_size(argv[2]), node);
 	}
-	fprintf(stderr, "usage: dax_escape hold /dev/daxX.Y ALIGN [held] | dax_escape fill SIZE\n");
+	fprintf(stderr,
+		"usage: dax_escape hold /dev/daxX.Y ALIGN [held] | dax_escape fill SIZE [NODE]\n");
 	return 1;
 }
