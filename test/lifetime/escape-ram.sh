@@ -176,24 +176,25 @@ ktap_print "$ram memory block(s) of the instance online, MemTotal $total_before 
 # The new owner takes what is free in ZONE_MOVABLE (where the blocks went; movable allocations
 # try it first) but 16 MiB: the new memory, without pressure on the rest. Its memory is bound to
 # the node the range was added to (the instance's target node): on a NUMA guest, allocations
-# would take the CPU's node first.
+# would take the CPU's node first. None without NUMA (no mbind()).
 movable_free() {
 	awk '/zone *Movable/ { m = 1; next } /zone/ { m = 0 } m && /pages free/ { f += $3 }
 		END { print int(f / 256) }' /proc/zoneinfo
 }
-node=$(cat "/sys/bus/dax/devices/$name/target_node" 2>/dev/null || echo 0)
+node=
+[ -d /sys/devices/system/node ] && node=$(cat "/sys/bus/dax/devices/$name/target_node" 2>/dev/null)
 fill_mib=$(($(movable_free) - 16))
 fill_ready=
 if [ $ram -gt 0 ] && [ $fill_mib -gt 0 ]; then
 	exec 5<>/tmp/fill.in
 	fill_open=1
 	# shellcheck disable=SC2016 # expanded by the inner sh
-	bg_start fill sh -c 'exec 4>&- 5>&- </tmp/fill.in; exec /tests/bin/dax_escape fill "$1" "$2"' \
-		sh "${fill_mib}M" "$node"
+	bg_start fill sh -c 'exec 4>&- 5>&- </tmp/fill.in; exec /tests/bin/dax_escape fill "$@"' \
+		sh "${fill_mib}M" ${node:+"$node"}
 	wait_for 600 ready_or_gone fill && grep -qs READY /tmp/fill.out && fill_ready=1
 fi
 if [ -n "$fill_ready" ]; then
-	ktap_print "a new owner wrote $fill_mib MiB on node $node; free in ZONE_MOVABLE now: $(movable_free) MiB"
+	ktap_print "a new owner wrote $fill_mib MiB on node ${node:-0}; free in ZONE_MOVABLE now: $(movable_free) MiB"
 	ktap_ok "the range becomes System RAM and a new owner fills the free memory"
 	if esc "probe 1" 120; then
 		ktap_ok "as System RAM, no old mapping maps a page and every read raises SIGBUS"
