@@ -66,8 +66,12 @@ prealloc=off
 # the last node.
 numa=()
 dimm_node=
+[[ $GUEST_NODES =~ ^[1-9][0-9]*$ ]] || die "GUEST_NODES=$GUEST_NODES: expected a number of nodes, 1 or more"
 if [ "$GUEST_NODES" -gt 1 ]; then
-	ram=$(numfmt --from=iec "$GUEST_MEM")
+	# QEMU's -m: a bare number is MiB, suffixes in either case
+	mem=${GUEST_MEM^^}
+	[[ $mem =~ ^[0-9]+$ ]] && mem=${mem}M
+	ram=$(numfmt --from=iec "$mem" 2>/dev/null) || die "GUEST_MEM=$GUEST_MEM: not a size"
 	[ $((ram % (GUEST_NODES * 1048576))) -eq 0 ] ||
 		die "GUEST_MEM=$GUEST_MEM does not split into $GUEST_NODES nodes of whole MiB"
 	for ((n = 0; n < GUEST_NODES; n++)); do

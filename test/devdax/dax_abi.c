@@ -33,27 +33,7 @@
 #include "ktap.h"
 #include "util.h"
 #include "pages.h"
-
-/* include/uapi/linux/fs.h of v7.2.8; Debian 12's headers predate PAGEMAP_SCAN (v6.7). */
-struct abi_page_region {
-	u64 start, end, categories;
-};
-
-struct abi_pm_scan_arg {
-	u64 size, flags, start, end, walk_end, vec, vec_len, max_pages;
-	u64 category_inverted, category_mask, category_anyof_mask, return_mask;
-};
-
-#define ABI_PAGEMAP_SCAN	_IOWR('f', 16, struct abi_pm_scan_arg)
-#define ABI_PAGE_IS_FILE	BIT(2)
-#define ABI_PAGE_IS_PRESENT	BIT(3)
-#define ABI_PAGE_IS_HUGE	BIT(6)
-
-/* Documentation/admin-guide/mm/pagemap.rst */
-#define PM_PFN_MASK		(BIT_ULL(55) - 1)
-#define PM_MMAP_EXCLUSIVE	BIT_ULL(56)
-#define PM_FILE			BIT_ULL(61)
-#define PM_PRESENT		BIT_ULL(63)
+#include "pagemap.h"
 
 static unsigned long align, len;
 static bool devmap;
@@ -93,24 +73,24 @@ static int check_pagemap(const char *p, bool file, bool excl, const char *when)
 /* PAGEMAP_SCAN: one region, the whole mapping, with the categories expected. */
 static int check_scan(char *p)
 {
-	struct abi_page_region vec[8];
-	struct abi_pm_scan_arg arg = {
+	struct pm_page_region vec[8];
+	struct pm_scan_arg arg = {
 		.size = sizeof(arg),
 		.start = (unsigned long)p,
 		.end = (unsigned long)p + len,
 		.vec = (unsigned long)vec,
 		.vec_len = ARRAY_SIZE(vec),
-		.return_mask = ABI_PAGE_IS_FILE | ABI_PAGE_IS_PRESENT | ABI_PAGE_IS_HUGE,
+		.return_mask = PM_PAGE_IS_FILE | PM_PAGE_IS_PRESENT | PM_PAGE_IS_HUGE,
 	};
-	u64 want = ABI_PAGE_IS_PRESENT | (devmap ? 0 : ABI_PAGE_IS_FILE) |
-		   (align > PAGE ? ABI_PAGE_IS_HUGE : 0);
+	u64 want = PM_PAGE_IS_PRESENT | (devmap ? 0 : PM_PAGE_IS_FILE) |
+		   (align > PAGE ? PM_PAGE_IS_HUGE : 0);
 	int fd = open("/proc/self/pagemap", O_RDONLY), n, i;
 
 	if (fd < 0) {
 		ktap_print("open /proc/self/pagemap: %s", strerror(errno));
 		return -1;
 	}
-	n = ioctl(fd, ABI_PAGEMAP_SCAN, &arg);
+	n = ioctl(fd, PM_PAGEMAP_SCAN, &arg);
 	close(fd);
 	if (n < 0) {
 		ktap_print("PAGEMAP_SCAN: %s", strerror(errno));

@@ -10,7 +10,8 @@
  *   devmap  the devmap series: no folio behind a devmap entry at either level (as before
  *           v6.15): every node is accepted.
  *
- * Both: the pages are on NODE (get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR) of the first), the
+ * Both: the mapping is made of leaves of ALIGN (PAGEMAP_SCAN's PAGE_IS_HUGE exactly at 2M), the
+ * pages are on NODE (get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR) of the first), the
  * binding to NODE itself is accepted, mbind() neither unmaps nor moves a page (every page stays
  * present with the same frame) and the data is intact. Needs two nodes with memory:
  * with one, nothing tells the models apart, and the program fails.
@@ -23,6 +24,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,6 +32,7 @@
 #include "ktap.h"
 #include "util.h"
 #include "pages.h"
+#include "pagemap.h"
 
 /* include/uapi/linux/mempolicy.h; Debian 12 ships no numaif.h without libnuma-dev. */
 #define MPOL_BIND		2
@@ -37,9 +40,6 @@
 #define MPOL_MF_STRICT		BIT(0)
 #define MPOL_F_NODE		BIT(0)
 #define MPOL_F_ADDR		BIT(1)
-
-#define PM_PFN_MASK		(BIT_ULL(55) - 1)
-#define PM_PRESENT		BIT_ULL(63)
 
 #define MAX_NODES		64
 
@@ -94,7 +94,42 @@ static int read_frames(const char *p, u64 *pfn)
 	return 0;
 }
 
-/* After the fill: every page present (@pfn), and the first on @node (get_mempolicy's GUP). */
+/*
+ * PAGEMAP_SCAN: the whole mapping is one present region, of pmd leaves (PAGE_IS_HUGE) exactly at
+ * 2M: what the binding is tested on is the level it is meant to be.
+ */
+static int check_leaves(char *p)
+{
+	struct pm_page_region vec[4];
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.start = (unsigned long)p,
+		.end = (unsigned long)p + len,
+		.vec = (unsigned long)vec,
+		.vec_len = ARRAY_SIZE(vec),
+		.return_mask = PM_PAGE_IS_PRESENT | PM_PAGE_IS_HUGE,
+	};
+	u64 want = PM_PAGE_IS_PRESENT | (align > PAGE ? PM_PAGE_IS_HUGE : 0);
+	int fd = open("/proc/self/pagemap", O_RDONLY), n;
+
+	if (fd < 0)
+		return -1;
+	n = ioctl(fd, PM_PAGEMAP_SCAN, &arg);
+	close(fd);
+	if (n != 1 || vec[0].start != arg.start || vec[0].end != arg.end ||
+	    vec[0].categories != want) {
+		ktap_print("PAGEMAP_SCAN: %d region(s), first %#llx; expected one, %#llx",
+			   n, n > 0 ? (unsigned long long)vec[0].categories : 0ULL,
+			   (unsigned long long)want);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * After the fill: every page present (@pfn), the mapping made of leaves of its alignment, and
+ * the first page on @node (get_mempolicy's GUP).
+ */
 static int check_present(char *p, u64 *pfn, int node)
 {
 	unsigned long i, n = len / PAGE;
@@ -110,6 +145,8 @@ static int check_present(char *p, u64 *pfn, int node)
 			return -1;
 		}
 	}
+	if (check_leaves(p))
+		return -1;
 	if (syscall(SYS_get_mempolicy, &got, NULL, 0, p, MPOL_F_NODE | MPOL_F_ADDR)) {
 		ktap_print("get_mempolicy(MPOL_F_NODE | MPOL_F_ADDR): %s", strerror(errno));
 		return -1;
@@ -195,7 +232,9 @@ int main(int argc, char **argv)
 
 	ktap_plan(4);
 	pages_fill(p, len, 13);
-	ktap_result(!check_present(p, before, node), "every page present, on the device's node");
+	ktap_result(!check_present(p, before, node),
+		    align > PAGE ? "every page present, in pmd leaves, on the device's node" :
+				   "every page present, in pte leaves, on the device's node");
 	ktap_result(!check_bind(p, before, after, node, 0),
 		    "MPOL_BIND to the device's node, MPOL_MF_STRICT: accepted, nothing moved");
 	ktap_result(!check_bind(p, before, after, other, fail_other ? EIO : 0),

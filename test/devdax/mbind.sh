@@ -3,7 +3,7 @@
 # devdax/mbind ALIGN: mbind(MPOL_BIND, MPOL_MF_STRICT) on a device-DAX mapping at ALIGN whose
 # memory is on a NUMA node of its own (dax_mbind), with the results of the model this kernel maps
 # device-DAX with ("devmap" or "folio", as devdax/abi). Needs a guest with two nodes with memory
-# and the NVDIMMs on one of them (GUEST_NODES: the arm64 guest).
+# and the NVDIMMs on one of them (GUEST_NODES: the x86_64 guest).
 # shellcheck source=../lib/ktap.sh
 . /tests/lib/ktap.sh
 # shellcheck source=../lib/nvdimm.sh

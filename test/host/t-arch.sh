@@ -4,7 +4,7 @@
 # PL011 console, one NUMA node (GUEST_NODES=2: two, the NVDIMMs on the second) and KTAP on a
 # virtio console (a stand-in QEMU checks nothing itself: it answers as a guest would, and the test reads the
 # command line boot.sh recorded); a skip "not on this architecture" passes the verdict only for
-# a test ARCH_SKIP names, and only on that ARCH.
+# a test conf/arch/ARCH.skip names, and only on that ARCH.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -68,13 +68,31 @@ for want in '-device nvdimm\\,memdev=mem1\\,id=nvdimm1\\,label-size=128K\\,node=
 done
 expect_fail "GUEST_NODES=3 with 2G" "GUEST_MEM=2G does not split into 3 nodes" \
 	nodes 3 "$HT_TOP/scripts/boot.sh"
+expect_fail "GUEST_NODES=two" "GUEST_NODES=two: expected a number" nodes two "$HT_TOP/scripts/boot.sh"
+# The architecture's default (x86_64: ARCH_GUEST_NODES=2) gives two nodes; an e820 range (MEMMAP,
+# the ndctl guest) one, as does the list's own setting (conf/guest.bench.env).
+numa_count() { { grep -o -- '-numa node' "$LOGS/qemu.cmd" || true; } | wc -l; }
+# shellcheck disable=SC2317 # called through expect_ok
+archnodes() { ARCH_GUEST_NODES=2 arm64 "$@"; }
+for c in "two:" "one:MEMMAP=4G!4G" "one:LIST=bench"; do
+	want=${c%%:*} extra=${c#*:}
+	env_args=()
+	[ -n "$extra" ] && env_args=("$extra")
+	archnodes env "${env_args[@]}" "$HT_TOP/scripts/boot.sh" >/dev/null 2>&1 ||
+		fail "ARCH_GUEST_NODES=2 ${extra:-alone}: the boot failed"
+	n=$(numa_count)
+	case $want:$n in
+	two:2 | one:0) pass "ARCH_GUEST_NODES=2 ${extra:-alone}: $want node(s)" ;;
+	*) fail "ARCH_GUEST_NODES=2 ${extra:-alone}: $n -numa options, expected $want node(s)" ;;
+	esac
+done
 out=$(arm64 "$HT_TOP/scripts/verdict.sh" 2>&1) || fail "the verdict on arm64 failed: $out"
 if grep -qx '1 passed, 0 failed, 1 skipped (patched kernel)' <<<"$out"; then
 	pass "arm64: a 1G test skipped as not on this architecture, 1 passed, 1 skipped"
 else
 	fail "arm64 verdict: $out"
 fi
-# The same skip on x86_64, or of a test ARCH_SKIP does not name, is a test skipping itself.
+# The same skip on x86_64, or of a test conf/arch/arm64.skip does not name, is a test skipping itself.
 expect_fail "the same skip on x86_64" "tests skipped themselves .*: devdax/mmap-1g" \
 	"$HT_TOP/scripts/verdict.sh"
 answer devdax/mmap-2m

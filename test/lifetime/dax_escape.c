@@ -58,6 +58,7 @@
 #include "ktap.h"
 #include "util.h"
 #include "pages.h"
+#include "pagemap.h"
 
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102
@@ -75,7 +76,6 @@
  */
 #define MAP_BASE	(512UL << 20)
 #define FILL_MAGIC	0x6e65776f776e6572ULL	/* "newowner" */
-#define PM_PRESENT	BIT_ULL(63)
 #define MAX_PROCS	16
 #define RACE_KEEP	8
 
@@ -589,7 +589,7 @@ static int hold(const char *path, int held)
 
 static int fill(unsigned long len, int node)
 {
-	unsigned long off, mask = BIT(node);
+	unsigned long off, mask = node >= 0 ? BIT(node) : 0;
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	char c;
 
@@ -620,9 +620,10 @@ int main(int argc, char **argv)
 		if (align >= PAGE && !(align & (align - 1)))
 			return hold(argv[2], argc == 5);
 	} else if ((argc == 3 || argc == 4) && !strcmp(argv[1], "fill") && parse_size(argv[2])) {
-		int node = argc == 4 ? atoi(argv[3]) : -1;
+		char *end = "";
+		long node = argc == 4 ? strtol(argv[3], &end, 10) : -1;
 
-		if (node < 8 * (int)sizeof(unsigned long))
+		if (!*end && node >= -1 && node < 8 * (long)sizeof(unsigned long))
 			return fill(parse_size(argv[2]), node);
 	}
 	fprintf(stderr,
