@@ -73,41 +73,9 @@ static int check_pagemap(const char *p, bool file, bool excl, const char *when)
 /* PAGEMAP_SCAN: one region, the whole mapping, with the categories expected. */
 static int check_scan(char *p)
 {
-	struct pm_page_region vec[8];
-	struct pm_scan_arg arg = {
-		.size = sizeof(arg),
-		.start = (unsigned long)p,
-		.end = (unsigned long)p + len,
-		.vec = (unsigned long)vec,
-		.vec_len = ARRAY_SIZE(vec),
-		.return_mask = PM_PAGE_IS_FILE | PM_PAGE_IS_PRESENT | PM_PAGE_IS_HUGE,
-	};
-	u64 want = PM_PAGE_IS_PRESENT | (devmap ? 0 : PM_PAGE_IS_FILE) |
-		   (align > PAGE ? PM_PAGE_IS_HUGE : 0);
-	int fd = open("/proc/self/pagemap", O_RDONLY), n, i;
-
-	if (fd < 0) {
-		ktap_print("open /proc/self/pagemap: %s", strerror(errno));
-		return -1;
-	}
-	n = ioctl(fd, PM_PAGEMAP_SCAN, &arg);
-	close(fd);
-	if (n < 0) {
-		ktap_print("PAGEMAP_SCAN: %s", strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < n; i++)
-		ktap_print("PAGEMAP_SCAN: %#llx-%#llx categories %#llx",
-			   (unsigned long long)(vec[i].start - arg.start),
-			   (unsigned long long)(vec[i].end - arg.start),
-			   (unsigned long long)vec[i].categories);
-	if (n != 1 || vec[0].start != arg.start || vec[0].end != arg.end ||
-	    vec[0].categories != want) {
-		ktap_print("PAGEMAP_SCAN: expected one region, the whole mapping, categories %#llx",
-			   (unsigned long long)want);
-		return -1;
-	}
-	return 0;
+	return pm_scan_whole(p, len, PM_PAGE_IS_FILE | PM_PAGE_IS_PRESENT | PM_PAGE_IS_HUGE,
+			     PM_PAGE_IS_PRESENT | (devmap ? 0 : PM_PAGE_IS_FILE) |
+			     (align > PAGE ? PM_PAGE_IS_HUGE : 0));
 }
 
 /* The kB that smaps gives @field of the mapping at @p, or -1. */

@@ -100,30 +100,8 @@ static int read_frames(const char *p, u64 *pfn)
  */
 static int check_leaves(char *p)
 {
-	struct pm_page_region vec[4];
-	struct pm_scan_arg arg = {
-		.size = sizeof(arg),
-		.start = (unsigned long)p,
-		.end = (unsigned long)p + len,
-		.vec = (unsigned long)vec,
-		.vec_len = ARRAY_SIZE(vec),
-		.return_mask = PM_PAGE_IS_PRESENT | PM_PAGE_IS_HUGE,
-	};
-	u64 want = PM_PAGE_IS_PRESENT | (align > PAGE ? PM_PAGE_IS_HUGE : 0);
-	int fd = open("/proc/self/pagemap", O_RDONLY), n;
-
-	if (fd < 0)
-		return -1;
-	n = ioctl(fd, PM_PAGEMAP_SCAN, &arg);
-	close(fd);
-	if (n != 1 || vec[0].start != arg.start || vec[0].end != arg.end ||
-	    vec[0].categories != want) {
-		ktap_print("PAGEMAP_SCAN: %d region(s), first %#llx; expected one, %#llx",
-			   n, n > 0 ? (unsigned long long)vec[0].categories : 0ULL,
-			   (unsigned long long)want);
-		return -1;
-	}
-	return 0;
+	return pm_scan_whole(p, len, PM_PAGE_IS_PRESENT | PM_PAGE_IS_HUGE,
+			     PM_PAGE_IS_PRESENT | (align > PAGE ? PM_PAGE_IS_HUGE : 0));
 }
 
 /*
