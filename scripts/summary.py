@@ -4,7 +4,9 @@
 Reads BUILD_DIR/check-gates ("NAME STATUS SECONDS" lines, written by make check) and the
 results.json that verdict.sh writes beside each boot's logs: the series (patched/logs*),
 pristine v7.2.8 (pristine/logs*) and each fix alone (fix-only/logs-NNNN/LIST). Prints one
-table; a test a kernel did not run is "-". With --json, writes BUILD_DIR/results.json instead
+table; a test a kernel did not run is "-". Then, for each failed test, the lines of its output
+that say why (its own "not ok" lines, failures, bail-outs): CI shows the end of a long log,
+where this table is, and cuts the middle, where the test's output is. With --json, writes BUILD_DIR/results.json instead
 (every boot's results.json, by path, and the gates) and BUILD_DIR/kcidb.json (scripts/kcidb.py),
 quietly: verdict.sh calls it after every boot, bench.sh after make bench. Exits 0: it reports,
 make check decides.
@@ -40,6 +42,42 @@ def fix_only():
             for t in json.load(f).get("tests", []):
                 prev = out.get(t["name"])
                 out[t["name"]] = (prev + ", " if prev else "") + f"{fix} {t['status']}"
+    return out
+
+
+WHY = ("not ok", "fail", "error", "bail out", "bug:", "warning:", "timed out", "expected")
+
+
+def why_failed(limit=8):
+    """[(test, logs dir, [lines])]: the output lines of every failed or timed-out test of the
+    series and pristine boots that say why, at most limit per test, from the ktap.log beside
+    each results.json. KTAP puts a test's output before its result line."""
+    out = []
+    for pattern in ("patched/logs*/results.json", "pristine/logs*/results.json",
+                    "fix-only/logs-*/*/results.json"):
+        for path in sorted(glob.glob(os.path.join(build, pattern))):
+            try:
+                with open(path) as f:
+                    failed = {t["name"] for t in json.load(f).get("tests", [])
+                              if t["status"] in ("fail", "timeout")}
+                with open(os.path.join(os.path.dirname(path), "ktap.log"),
+                          errors="replace") as f:
+                    lines = [line.rstrip("\r\n") for line in f]
+            except (OSError, ValueError):
+                continue
+            block = []
+            for line in lines:
+                words = line.split()
+                if line[:1] not in (" ", "\t") and len(words) >= 3 and \
+                        (words[0] == "ok" or words[:2] == ["not", "ok"]):
+                    name = words[3] if words[0] == "not" else words[2]
+                    if words[0] == "not" and name in failed:
+                        why = [b.strip() for b in block if any(w in b.lower() for w in WHY)]
+                        out.append((name, os.path.relpath(os.path.dirname(path), build),
+                                    why[-limit:] or [b.strip() for b in block[-limit:]]))
+                    block = []
+                elif line.startswith((" ", "\t")):
+                    block.append(line)
     return out
 
 
@@ -101,6 +139,10 @@ def main():
     print(fmt.format(*head))
     for r in rows:
         print(fmt.format(*r))
+    for name, logs, why in why_failed():
+        print(f"why {name} failed ({logs}/ktap.log):")
+        for line in why:
+            print("    " + line)
     return 0
 
 

@@ -2,7 +2,8 @@
 # make check's closing table (scripts/summary.py): the gates in order with status and time, then
 # every guest test with its status on the series, on pristine and on each fix alone, from the
 # results.json files verdict.sh writes; a test a kernel did not run is "-". --json writes them
-# all, with the gates, to build/results.json.
+# all, with the gates, to build/results.json. A failed test's own failure lines follow the table
+# (CI shows the end of the log and cuts the test output in its middle).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -33,6 +34,22 @@ for re in "${want_rows[@]}"; do
 	i=$((i + 1))
 	if grep -qE "$re" <<<"$(sed -n "${i}p" <<<"$out")"; then pass "row $i: /$re/"; else fail "row $i is not /$re/"; fi
 done
+# A failed selftest: its "not ok" subtest and totals after the table, not its passing lines.
+r "$BUILD_DIR/patched/logs/results.json" a:pass:1.5 selftests/uffd:fail:3.0
+printf '%s\n' 'KTAP version 1' '1..2' '    # [RUN] a' '    not ok 1 in a passing test' 'ok 1 a' \
+	'    TAP version 13' '    ok 1 zeropage on anon' '    not ok 2 move-pmd on anon' \
+	'    # Totals: pass:1 fail:1' '# selftests/uffd: exit 1' 'not ok 2 selftests/uffd' \
+	'# harness: done' >"$BUILD_DIR/patched/logs/ktap.log"
+out=$(python3 "$HT_TOP/scripts/summary.py")
+printf '%s\n' "$out" | sed 's/^/#   | /'
+why=$(sed -n '/^why selftests\/uffd failed (patched\/logs\/ktap.log):$/,$p' <<<"$out")
+if grep -q '^    not ok 2 move-pmd on anon$' <<<"$why" && grep -q 'fail:1' <<<"$why" &&
+	! grep -qE 'zeropage|passing' <<<"$why"; then
+	pass "a failed test's failure lines follow the table"
+else
+	fail "no 'why selftests/uffd failed' with its not-ok line after the table"
+fi
+r "$BUILD_DIR/patched/logs/results.json" a:pass:1.5 devdax/protnone-1g:pass:3.0 c/diag:pass:2.0
 BUILD_DIR=$BUILD_DIR python3 "$HT_TOP/scripts/summary.py" --json
 if python3 - "$BUILD_DIR/results.json" <<'P'
 import json, sys
