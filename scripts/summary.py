@@ -5,7 +5,8 @@ Reads BUILD_DIR/check-gates ("NAME STATUS SECONDS" lines, written by make check)
 results.json that verdict.sh writes beside each boot's logs: the series (patched/logs*),
 pristine v7.2.8 (pristine/logs*) and each fix alone (fix-only/logs-NNNN/LIST). Prints one
 table; a test a kernel did not run is "-". Then, for each failed test, the lines of its output
-that say why (its own "not ok" lines, failures, bail-outs): CI shows the end of a long log,
+that say why (its own "not ok" lines, failures, bail-outs), and the same of a test that passed
+only when retried (a selftest known to be timing-dependent, test/selftests/run.sh -r): CI shows the end of a long log,
 where this table is, and cuts the middle, where the test's output is. With --json, writes BUILD_DIR/results.json instead
 (every boot's results.json, by path, and the gates) and BUILD_DIR/kcidb.json (scripts/kcidb.py),
 quietly: verdict.sh calls it after every boot, bench.sh after make bench. Exits 0: it reports,
@@ -49,9 +50,11 @@ WHY = ("not ok", "fail", "error", "bail out", "bug:", "warning:", "timed out", "
 
 
 def why_failed(limit=8):
-    """[(test, logs dir, [lines])]: the output lines of every failed or timed-out test of the
-    series and pristine boots that say why, at most limit per test, from the ktap.log beside
-    each results.json. KTAP puts a test's output before its result line."""
+    """[(heading, [lines])]: the output lines of every failed or timed-out test of the
+    series, pristine and fix-only boots that say why, at most limit per test, from the ktap.log
+    beside each results.json; also of a test that passed only when run a second time
+    (test/selftests/run.sh -r prints "# retried:"), from its first run. KTAP puts a test's output
+    before its result line."""
     out = []
     for pattern in ("patched/logs*/results.json", "pristine/logs*/results.json",
                     "fix-only/logs-*/*/results.json"):
@@ -71,10 +74,15 @@ def why_failed(limit=8):
                 if line[:1] not in (" ", "\t") and len(words) >= 3 and \
                         (words[0] == "ok" or words[:2] == ["not", "ok"]):
                     name = words[3] if words[0] == "not" else words[2]
-                    if words[0] == "not" and name in failed:
-                        why = [b.strip() for b in block if any(w in b.lower() for w in WHY)]
-                        out.append((name, os.path.relpath(os.path.dirname(path), build),
-                                    why[-limit:] or [b.strip() for b in block[-limit:]]))
+                    retried = [i for i, b in enumerate(block) if b.strip().startswith("# retried:")]
+                    if (words[0] == "not" and name in failed) or retried:
+                        first = block[:retried[0]] if retried and words[0] == "ok" else block
+                        why = [b.strip() for b in first if any(w in b.lower() for w in WHY)]
+                        logs = os.path.join(os.path.relpath(os.path.dirname(path), build),
+                                            "ktap.log")
+                        head = f"why {name} failed ({logs}):" if words[0] == "not" else \
+                            f"{name} passed only when run again; its first run ({logs}):"
+                        out.append((head, why[-limit:] or [b.strip() for b in first[-limit:]]))
                     block = []
                 elif line.startswith((" ", "\t")):
                     block.append(line)
@@ -139,8 +147,8 @@ def main():
     print(fmt.format(*head))
     for r in rows:
         print(fmt.format(*r))
-    for name, logs, why in why_failed():
-        print(f"why {name} failed ({logs}/ktap.log):")
+    for head, why in why_failed():
+        print(head)
         for line in why:
             print("    " + line)
     return 0

@@ -49,6 +49,19 @@ if grep -q '^    not ok 2 move-pmd on anon$' <<<"$why" && grep -q 'fail:1' <<<"$
 else
 	fail "no 'why selftests/uffd failed' with its not-ok line after the table"
 fi
+# A selftest that passed only when run again (run.sh -r): named, with its first run's failure.
+r "$BUILD_DIR/patched/logs/results.json" selftests/uffd:pass:3.0
+printf '%s\n' 'KTAP version 1' '1..1' '    not ok 2 move-pmd on anon' \
+	'    # retried: uffd failed (exit 1); running it once more (-r), the second result counts' \
+	'    ok 2 move-pmd on anon' 'ok 1 selftests/uffd' '# harness: done' >"$BUILD_DIR/patched/logs/ktap.log"
+out=$(python3 "$HT_TOP/scripts/summary.py")
+printf '%s\n' "$out" | sed 's/^/#   | /'
+if grep -A1 -x 'selftests/uffd passed only when run again; its first run (patched/logs/ktap.log):' <<<"$out" |
+	grep -qx '    not ok 2 move-pmd on anon'; then
+	pass "a test that passed only when retried is named, with its first failure"
+else
+	fail "a retried test is not named after the table"
+fi
 r "$BUILD_DIR/patched/logs/results.json" a:pass:1.5 devdax/protnone-1g:pass:3.0 c/diag:pass:2.0
 BUILD_DIR=$BUILD_DIR python3 "$HT_TOP/scripts/summary.py" --json
 if python3 - "$BUILD_DIR/results.json" <<'P'
