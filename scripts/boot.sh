@@ -6,12 +6,13 @@
 # conf/nvdimm.layout, the expectations
 # (scripts/expectations.sh); LIST (the guest's test list, test/LIST.list, default tests), TESTS
 # (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
-# BOOT_TIMEOUT (s), ACCEL; for the benchmarks (scripts/bench.sh): GUEST_PARAMS (more kernel
+# BOOT_TIMEOUT (s), INIT_TIMEOUT (s, until the kernel runs /init), ACCEL; for the benchmarks (scripts/bench.sh): GUEST_PARAMS (more kernel
 # parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the DIMMs' memory up
 # front), LOGS (where the logs go).
 # Output: $LOGS (default $BUILD_DIR/<flavour>/logs, logs-LIST for another list)/console.log (the kernel log), ktap.log
 # (the results) and qemu.cmd (the QEMU command line, shell-quoted, to rerun the boot by hand).
-# Fails when QEMU fails or the guest does not power off within BOOT_TIMEOUT.
+# Fails when QEMU fails, the kernel does not run /init within INIT_TIMEOUT or the guest does not
+# power off within BOOT_TIMEOUT.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 need_cmd "$QEMU_SYSTEM" timeout
@@ -27,6 +28,8 @@ fi
 
 FLAVOUR=${FLAVOUR:-patched}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
+init_timeout=${INIT_TIMEOUT:-300}
+[[ $init_timeout =~ ^[1-9][0-9]*$ ]] || die "INIT_TIMEOUT=$init_timeout: a number of seconds"
 LAYOUT=${LAYOUT:-$TOP/conf/nvdimm.layout}
 dir=$(flavour_dir "$FLAVOUR")
 kernel=${KERNEL_IMAGE:-$dir/obj/$KERNEL_IMAGE_PATH}
@@ -99,7 +102,7 @@ cmdline+=" harness.xfail=$(sed -n 's/^xfail //p' <<<"$expect") harness.skip=$(se
 [ -n "${GUEST_PARAMS:-}" ] && cmdline+=" $GUEST_PARAMS"
 read -r -a qemu_args <<<"${QEMU_ARGS:-}"
 # GUEST_GDB=1 (make gdb): QEMU waits for gdb on localhost:1234 before the kernel runs; the
-# watchdog is off (a test stopped at a breakpoint is not stuck).
+# watchdogs are off (a test or a boot stopped at a breakpoint is not stuck).
 if [ "${GUEST_GDB:-0}" = 1 ]; then
 	qemu_args+=(-s -S)
 	cmdline+=" nokaslr"
@@ -107,7 +110,7 @@ if [ "${GUEST_GDB:-0}" = 1 ]; then
 	say "QEMU waits for gdb; in another terminal:"
 	say "  gdb -iex 'add-auto-load-safe-path $dir/obj' -ex 'target remote :1234' $vmlinux"
 	say "  then: continue (lx-symbols, lx-dmesg, lx-ps, ... from the kernel's GDB scripts)"
-	WATCHDOG_MARGIN=1000000000
+	WATCHDOG_MARGIN=1000000000 init_timeout=1000000000
 fi
 
 console=$logs/console.log
@@ -190,15 +193,26 @@ qemu=$!
 # finished. Meanwhile a watchdog follows the runner's "harness: test N NAME begin/end" lines in
 # the kernel log: a test still running WATCHDOG_MARGIN (60) s past its own timeout (the runner's
 # SIGKILL did not end it: stuck in the kernel) stops the guest at once, named, instead of
-# BOOT_TIMEOUT later.
-rm -f "$logs/poweroff-hung" "$logs/watchdog"
+# BOOT_TIMEOUT later. A kernel that has not run /init ("Run /init as init process") within
+# INIT_TIMEOUT (300) s hung while booting (seen once at 3 s under TCG, on a loaded machine): it is
+# stopped then too, instead of after BOOT_TIMEOUT.
+rm -f "$logs/poweroff-hung" "$logs/watchdog" "$logs/init-timeout"
 margin=${WATCHDOG_MARGIN:-60}
 declare -A limit=()
 while read -r name _ t _; do limit[$name]=$t; done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$TOP/test/$LIST.list")
 (
-	current='' since=0
+	current='' since=0 booted=''
 	while kill -0 "$qemu" 2>/dev/null && ! grep -q '# harness: done' "$ktap"; do
 		sleep 1
+		if [ -z "$booted" ]; then
+			if grep -q 'Run /init as init process' "$console"; then
+				booted=1
+			elif [ $(( $(date +%s) - start )) -gt "$init_timeout" ]; then
+				touch "$logs/init-timeout"
+				kill "$qemu" 2>/dev/null
+				exit 0
+			fi
+		fi
 		last=$(grep -oE 'harness: test [0-9]+ [^ ]+ (begin|end)' "$console" | tail -n 1 || true)
 		case $last in
 		*" begin")
@@ -226,6 +240,10 @@ if [ -f "$logs/poweroff-hung" ]; then
 	rc=0
 fi
 secs=$(( $(date +%s) - start ))
+if [ -f "$logs/init-timeout" ]; then
+	tail -n 20 "$console" | sed 's/^/  | /' >&2
+	die "the kernel did not run /init within INIT_TIMEOUT=${init_timeout}s (hung while booting?): the guest was stopped after ${secs}s; last kernel lines above, full log: $console"
+fi
 if [ -f "$logs/watchdog" ]; then
 	read -r name t <"$logs/watchdog"
 	tail -n 20 "$console" | sed 's/^/  | /' >&2

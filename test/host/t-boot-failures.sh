@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A guest that hangs is stopped at BOOT_TIMEOUT with a clear message, and one whose test is stuck
+# A guest that hangs is stopped at BOOT_TIMEOUT with a clear message, one whose kernel never runs
+# /init at INIT_TIMEOUT, and one whose test is stuck
 # past its own timeout by the watchdog, naming it; a guest that panics and an oops in the kernel
 # log both fail the verdict, printing the relevant lines.
 # shellcheck source=lib.sh
@@ -27,6 +28,20 @@ mkinitrd() {
 
 INITRD=$(mkinitrd '/bin/busybox sleep 100000') BOOT_TIMEOUT=20 \
 	expect_fail "a hung guest" "did not finish within BOOT_TIMEOUT=20s" "$HT_TOP/scripts/boot.sh"
+
+# A kernel that never gets to /init (here QEMU started with its CPUs stopped, -S): stopped at
+# INIT_TIMEOUT, named, long before BOOT_TIMEOUT.
+t0=$(date +%s)
+INITRD=$(mkinitrd '/bin/busybox sleep 100000') BOOT_TIMEOUT=300 INIT_TIMEOUT=5 QEMU_ARGS=-S \
+	expect_fail "a kernel hung while booting" "did not run /init within INIT_TIMEOUT=5s" \
+	"$HT_TOP/scripts/boot.sh"
+if [ $(( $(date +%s) - t0 )) -lt 120 ]; then
+	pass "... stopped after $(( $(date +%s) - t0 )) s, not at BOOT_TIMEOUT"
+else
+	fail "... stopped only after $(( $(date +%s) - t0 )) s"
+fi
+INIT_TIMEOUT=5s expect_fail "INIT_TIMEOUT not a number" "INIT_TIMEOUT=5s: a number of seconds" \
+	"$HT_TOP/scripts/boot.sh"
 
 # A test stuck past its own timeout (boot/debug-vm-pgtable: 30 s in test/tests.list): the host's
 # watchdog stops the guest and names it, long before BOOT_TIMEOUT.
