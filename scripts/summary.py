@@ -6,11 +6,11 @@ results.json that verdict.sh writes beside each boot's logs: the series (patched
 pristine v7.2.8 (pristine/logs*) and each fix alone (fix-only/logs-NNNN/LIST). Prints one
 table; a test a kernel did not run is "-". Then, for each failed test, the lines of its output
 that say why (its own "not ok" lines, failures, bail-outs), and the same of a test that passed
-only when retried (a selftest known to be timing-dependent, test/selftests/run.sh -r): CI shows the end of a long log,
-where this table is, and cuts the middle, where the test's output is. With --json, writes BUILD_DIR/results.json instead
-(every boot's results.json, by path, and the gates) and BUILD_DIR/kcidb.json (scripts/kcidb.py),
-quietly: verdict.sh calls it after every boot, bench.sh after make bench. Exits 0: it reports,
-make check decides.
+only when retried (a selftest known to be timing-dependent, test/selftests/run.sh -r): CI
+shows the end of a long log, where this table is, and cuts the middle, where the test's output
+is. With --json, writes BUILD_DIR/results.json instead (every boot's results.json, by path,
+and the gates) and BUILD_DIR/kcidb.json (scripts/kcidb.py), quietly: verdict.sh calls it after
+every boot, bench.sh after make bench. Exits 0: it reports, make check decides.
 """
 import glob
 import json
@@ -77,7 +77,8 @@ def why_failed(limit=8):
                     retried = [i for i, b in enumerate(block) if b.strip().startswith("# retried:")]
                     if (words[0] == "not" and name in failed) or retried:
                         first = block[:retried[0]] if retried and words[0] == "ok" else block
-                        why = [b.strip() for b in first if any(w in b.lower() for w in WHY)]
+                        why = [b.strip() for b in first if not b.strip().startswith("ok ")
+                               and any(w in b.lower() for w in WHY)]
                         logs = os.path.join(os.path.relpath(os.path.dirname(path), build),
                                             "ktap.log")
                         head = f"why {name} failed ({logs}):" if words[0] == "not" else \
