@@ -6,8 +6,8 @@
 # conf/nvdimm.layout, the expectations
 # (scripts/expectations.sh); LIST (the guest's test list, test/LIST.list, default tests), TESTS
 # (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
-# BOOT_TIMEOUT (s), INIT_TIMEOUT (s, until the kernel runs /init), ACCEL; for the benchmarks (scripts/bench.sh): GUEST_PARAMS (more kernel
-# parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the DIMMs' memory up
+# BOOT_TIMEOUT (s), INIT_TIMEOUT (s, until the kernel runs /init), ACCEL; for the benchmarks
+# (scripts/bench.sh): GUEST_PARAMS (more kernel parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the DIMMs' memory up
 # front), LOGS (where the logs go).
 # Output: $LOGS (default $BUILD_DIR/<flavour>/logs, logs-LIST for another list)/console.log (the kernel log), ktap.log
 # (the results) and qemu.cmd (the QEMU command line, shell-quoted, to rerun the boot by hand).
