@@ -30,8 +30,9 @@ DEBUG ?= 0
 # v$(LINUX_VERSION) in build/<kind>-pristine (no patches; the series' expectations).
 # MODULES=1: the same with the NVDIMM and device-DAX drivers as modules (kernel-config/modules.config),
 # installed in the guest with nfit_test's (tools/testing/nvdimm), in build/modules (PATCHED=0:
-# build/modules-pristine).
-KERNEL_KIND := $(if $(filter 1,$(GDB)),gdb,$(if $(filter 1,$(DEBUG)),debug,$(if $(filter 1,$(MODULES)),modules)))
+# build/modules-pristine). x86_64's test kernels are modular already (kernel-config/x86_64.config):
+# there MODULES=1 changes nothing.
+KERNEL_KIND := $(if $(filter 1,$(GDB)),gdb,$(if $(filter 1,$(DEBUG)),debug,$(if $(filter 1,$(MODULES)),$(if $(filter x86_64,$(ARCH)),,modules))))
 ifneq ($(KERNEL_KIND),)
 FRAGMENTS := kernel-config/base.config kernel-config/$(ARCH).config kernel-config/$(KERNEL_KIND).config \
 	$(wildcard kernel-config/$(KERNEL_KIND)-$(ARCH).config)
@@ -47,10 +48,6 @@ endif
 ifeq ($(KERNEL_KIND),debug)
 BOOT_TIMEOUT := 3600
 endif
-# A modular kernel has nfit_test: ndctl's tests on its emulated buses (test/nfit.list) too.
-ifeq ($(KERNEL_KIND)$(ARCH),modulesx86_64)
-SUITES ?= tests ndctl nfit
-endif
 ifeq ($(KERNEL_KIND),gdb)
 BOOT_TIMEOUT := 86400
 BUILD_TARGETS := $(if $(filter x86_64,$(ARCH)),bzImage,Image) scripts_gdb
@@ -65,7 +62,7 @@ ACCEL ?= auto
 BOOT_TIMEOUT ?= 1200
 TESTS ?= *
 # SUITES: default ARCH_SUITES of conf/arch/$(ARCH).env (scripts/suites.sh).
-export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS SUITES
+export FLAVOUR SERIES BUILD_DIR DOWNLOAD_DIR FRAGMENTS ACCEL BOOT_TIMEOUT TESTS SUITES BOOT_JOBS
 export KERNEL_TARBALL KERNEL_SHA256 KERNEL_GIT KERNEL_GIT_REF MEMMAP JOBS CCACHE V BISECT_BOOT \
 	GATE_BUILD_MAX GATE_BUILD_CONFIGS BISECT_BOOT_FROM IDENTITY HONESTY
 
@@ -115,11 +112,13 @@ sysroot: deps
 image: deps sysroot selftests ndctl-build
 	@$(S)/image.sh
 
-# One guest per test list of SUITES that has a test matching TESTS (scripts/suites.sh).
+# One guest per test list of SUITES that has a test matching TESTS (scripts/suites.sh), BOOT_JOBS
+# (2) at a time: under TCG a guest keeps one core busy, so the first list's guest runs beside the
+# others' (scripts/boots.sh).
 # KERNEL_IMAGE=<bzImage>: boot that kernel, built elsewhere, instead of building the flavour's
 # (expectations as for FLAVOUR: the series by default, PATCHED=0 pristine's).
 boot: $(if $(KERNEL_IMAGE),,build) image
-	@lists=$$($(S)/suites.sh); for l in $$lists; do LIST=$$l $(S)/boot.sh; done
+	@$(S)/boots.sh
 
 verdict: boot
 	@lists=$$($(S)/suites.sh); rc=0; for l in $$lists; do LIST=$$l $(S)/verdict.sh || rc=1; done; exit $$rc
@@ -409,10 +408,12 @@ help:
 ##H   DEBUG=1              the series with kernel-config/debug.config, in build/debug (also for
 ##H                        make fuzz, make test, make shell); with PATCHED=0 pristine v$(LINUX_VERSION)
 ##H                        as a debug kernel, in build/debug-pristine
-##H   MODULES=1            the series with the NVDIMM and device-DAX drivers as modules
-##H                        (kernel-config/modules.config) and nfit_test's, loaded by the guest
-##H                        (conf/modules.load), in build/modules (PATCHED=0: pristine, in
-##H                        build/modules-pristine); SUITES gains test/nfit.list
+##H   MODULES=1            ARCH=arm64: the series with the NVDIMM and device-DAX drivers as
+##H                        modules (kernel-config/modules.config) and nfit_test's, in
+##H                        build/ARCH/modules (PATCHED=0: build/ARCH/modules-pristine); x86_64's
+##H                        kernels are modular already (nothing changes)
+##H   BOOT_JOBS=N          guests booted at once, one per test list (default 2: the first list
+##H                        alone, the others one after another beside it; 1: one at a time)
 ##H   FLAVOUR=NAME         build/NAME holds this kernel's tree, build and logs (default patched)
 ##H   SERIES=FILE          the quilt series to apply (default: series)
 ##H   KERNEL_TARBALL=F|URL use this v$(LINUX_VERSION) tarball (e.g. kernel.org's) instead of Debian's

@@ -13,6 +13,11 @@ auto) ;;
 esac
 cache=$BUILD_DIR/accel
 [ -f "$cache" ] && { cat "$cache"; exit 0; }
+# Guests of one run boot at once (scripts/boots.sh): one probe, the others wait for its answer.
+mkdir -p "$BUILD_DIR"
+exec {lock}>"$cache.lock"
+flock "$lock"
+[ -f "$cache" ] && { cat "$cache"; exit 0; }
 
 answer=tcg
 # KVM runs a guest of the host's own architecture only.

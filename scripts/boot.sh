@@ -47,9 +47,10 @@ if [ -z "${KERNEL_IMAGE:-}" ] && grep -qx 'CONFIG_MODULES=y' "$dir/obj/.config" 
 	fi
 fi
 if [ -z "${INITRD:-}${KERNEL_IMAGE:-}" ] && [ -f "$modules" ]; then
+	# One per list: the lists of a run boot at once (scripts/boots.sh).
 	mkdir -p "$dir"
-	cat "$initrd" "$modules" >"$dir/initrd.cpio.gz"
-	initrd=$dir/initrd.cpio.gz
+	cat "$initrd" "$modules" >"$dir/initrd-$LIST.cpio.gz"
+	initrd=$dir/initrd-$LIST.cpio.gz
 fi
 
 accel=$("$TOP/scripts/accel.sh" "$kernel" "$initrd")

@@ -15,16 +15,18 @@
 # never rebuilt here), test/*.list.
 # Output: a table on stdout (fix, prerequisites, tests, result, seconds); for each fix NNNN (the
 # number its file name starts with), its subset of the series in $BUILD_DIR/fix-only/series-NNNN
-# and the logs of its boots in $BUILD_DIR/fix-only/logs-NNNN/LIST/ (LIST: tests, ndctl; nfit with
-# MODULES=1, whose tree is $BUILD_DIR/fix-only-modules). A claimed test of a list this kernel does
-# not boot (SUITES) is named in the result, which is then not "passed" if nothing else ran.
+# and the logs of its boots in $BUILD_DIR/fix-only/logs-NNNN/LIST/ (LIST: tests, ndctl, nfit; with
+# MODULES=1 on another architecture the tree is $BUILD_DIR/fix-only-modules). A claimed test of a
+# list this kernel does not boot (SUITES) is named in the result, which is then not "passed" if
+# nothing else ran.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$TOP/scripts/series-lib.sh"
 
 SERIES=$(realpath "${SERIES:-$TOP/series}")
 PATCH_DIR=${PATCH_DIR:-$TOP/patches}
-# A modular kernel (make MODULES=1 fix-only: FIX_KIND=modules) has a tree of its own.
+# A modular kernel of another architecture (make ARCH=... MODULES=1 fix-only: FIX_KIND=modules)
+# has a tree of its own.
 export FLAVOUR=fix-only${FIX_KIND:+-$FIX_KIND} PATCH_DIR SERIES_ANNOTATED=$SERIES
 read -r -a lists <<<"${TEST_LISTS:-$GUEST_LISTS}"
 dir=$(flavour_dir "$FLAVOUR")
@@ -121,7 +123,7 @@ for line in "${sel[@]}"; do
 		result="builds (claims no tests)"
 	else
 		# The lists this kernel boots (SUITES) that have a claimed test; a claimed test of
-		# another list (test/nfit.list on a kernel without modules) is named, not counted.
+		# another list (not in SUITES) is named, not counted.
 		booted=$(TESTS=$globs "$TOP/scripts/suites.sh" 2>/dev/null) || booted=
 		bnames=$(for l in $booted; do test_names "$TOP/test/$l.list"; done)
 		unrun=$(tests_of "$globs" | grep -vxF -- "$bnames" | paste -sd, || true)
@@ -143,7 +145,7 @@ for line in "${sel[@]}"; do
 			fi
 		done
 		[ ${#verdicts[@]} -eq 0 ] || result+=": $(printf '%s; ' "${verdicts[@]}" | sed 's/; $//')"
-		[ -z "$unrun" ] || result+="; not booted by this kernel: $unrun (test/nfit.list: make MODULES=1 fix-only FIX=$n)"
+		[ -z "$unrun" ] || result+="; not booted by this kernel: $unrun (make fix-only FIX=$n with SUITES naming its list)"
 	fi
 	case $result in FAILED*) bad=1; say "fix $n $fix: $result (logs: $logs)" ;; esac
 	short=$(tr ',' '\n' <<<"$pre" | while read -r p; do if [ "$p" = - ]; then echo -; else num "$p"; fi; done | paste -sd,)

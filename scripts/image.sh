@@ -145,7 +145,7 @@ printf 'root:x:0:\n' >"$root/etc/group"
 # The tests: test/ as /tests (sources and host-side parts left out), programs in /tests/bin.
 install -m 0755 "$TOP/test/guest/init" "$root/init"
 install -m 0755 "$TOP/test/guest/run-tests" "$root/tests/run-tests"
-cp "$TOP"/test/*.list "$TOP/conf/nvdimm.layout" "$TOP/conf/modules.load" "$root/tests/"
+cp "$TOP"/test/*.list "$TOP/conf/nvdimm.layout" "$TOP/conf/modules.load" "$TOP"/conf/depmod.*.conf "$root/tests/"
 (cd "$TOP/test" && find . -name '*.sh' -not -path './host/*' -print0 | cpio -0 -pdm --quiet "$root/tests")
 cp -r "$guest/tests/bin" "$root/tests/bin"
 [ -d "$guest/selftests/bin" ] || die "no kernel selftests in $guest/selftests (run 'make selftests')"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Stage "modules": for a modular kernel (make MODULES=1), the guest's /lib/modules as a cpio
-# archive that scripts/boot.sh appends to the shared initramfs.
+# Stage "modules": for a modular kernel (x86_64's test kernels; make ARCH=... MODULES=1), the
+# guest's /lib/modules as a cpio archive that scripts/boot.sh appends to the shared initramfs.
 # Input: the flavour's tree and obj/ after scripts/build.sh (the kernel's modules built);
 # conf/depmod.conf (which directory wins when two modules have one name).
 # Output: $BUILD_DIR/<flavour>/obj/modules.cpio.gz: the kernel's modules, and nfit_test's
 # (tools/testing/nvdimm of the same tree: nfit_test, nfit_test_iomap, and its own builds of
-# libnvdimm, nd_pmem, device_dax, ... under extra/, which conf/depmod.conf puts first), with
-# depmod's indexes. Without CONFIG_MODULES: nothing (any old archive is removed).
+# libnvdimm, nd_pmem, device_dax, ... under extra/), with depmod's indexes: the kernel's own
+# first (conf/depmod.conf); test/nfit.list's guest makes them again with nfit_test's first
+# (conf/depmod.nfit.conf, test/guest/init). Without CONFIG_MODULES: nothing (any old archive is
+# removed).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

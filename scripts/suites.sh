@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Which guest test lists a run boots: each of SUITES (default ARCH_SUITES of conf/arch/$ARCH.env,
-# "tests ndctl" on x86_64: test/NAME.list, each booted in a guest of its own, conf/guest.NAME.env)
+# "tests ndctl nfit" on x86_64: test/NAME.list, each booted in a guest of its own, conf/guest.NAME.env)
 # that has a test matching TESTS, one per line.
 # Fails when no test of any of them matches, naming the globs.
 set -euo pipefail
@@ -18,4 +18,4 @@ for suite in ${SUITES:-${ARCH_SUITES//,/ }}; do
 		done
 	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list")
 done
-[ -n "$any" ] || die "no test matches TESTS='${TESTS:-*}' (names: test/tests.list, test/ndctl.list)"
+[ -n "$any" ] || die "no test matches TESTS='${TESTS:-*}' (names: make list)"

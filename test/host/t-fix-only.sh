@@ -104,7 +104,7 @@ echo "0001-a.patch 0 passed, 0 failed, 0 skipped, 1 expected failures" >"$BUILD_
 expect_fail "an expected failure fails the fix" "fix 0001 0001-a.patch: FAILED" env FIX=1 "$fo"
 rm -f "$BUILD_DIR/verdicts" "$calls"
 
-# A claimed test of a list this kernel does not boot (test/nfit.list without MODULES=1) is named,
+# A claimed test of a list this kernel does not boot (SUITES without test/nfit.list) is named,
 # and the fix is not reported as passed.
 echo "m/abi      both  10  /bin/true" >"$top/test/nfit.list"
 sed -i 's|^0005-e.patch$|0005-e.patch  # tests: m/abi|' "$SERIES"

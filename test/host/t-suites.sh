@@ -9,7 +9,7 @@ check() { # WHAT TESTS EXPECTED
 	out=$(TESTS=$2 "$HT_TOP/scripts/suites.sh" 2>&1 | paste -sd' ') || true
 	if [ "$out" = "$3" ]; then pass "$1: $out"; else fail "$1: expected '$3', got '$out'"; fi
 }
-check "everything" '*' "tests ndctl"
+check "everything" '*' "tests ndctl nfit"
 check "one guest test" 'devdax/diag-2m' "tests"
 check "ndctl's tests" 'ndctl/*' "ndctl"
 check "both lists" 'lifetime/*,ndctl/device-dax' "tests ndctl"
