@@ -11,7 +11,8 @@ check() { # WHAT TESTS EXPECTED
 }
 check "everything" '*' "tests ndctl nfit"
 check "one guest test" 'devdax/diag-2m' "tests"
-check "ndctl's tests" 'ndctl/*' "ndctl"
+check "ndctl's tests (on the e820 range and on nfit_test)" 'ndctl/*' "ndctl nfit"
+check "one nfit_test test" 'ndctl/libndctl' "nfit"
 check "both lists" 'lifetime/*,ndctl/device-dax' "tests ndctl"
 SUITES=tests check "SUITES narrows" '*' "tests"
 TESTS='devdax/nonesuch' expect_fail "a selection that matches nothing" \
