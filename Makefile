@@ -29,8 +29,8 @@ DEBUG ?= 0
 # with kernel-config/<kind>.config on top of the base, in build/<kind>, or with PATCHED=0 pristine
 # v$(LINUX_VERSION) in build/<kind>-pristine (no patches; the series' expectations).
 # MODULES=1: the same with the NVDIMM and device-DAX drivers as modules (kernel-config/modules.config),
-# installed in the guest with nfit_test's (tools/testing/nvdimm), in build/modules (PATCHED=0:
-# build/modules-pristine). x86_64's test kernels are modular already (kernel-config/x86_64.config):
+# installed in the guest with nfit_test's (tools/testing/nvdimm), in build/<arch>/modules
+# (PATCHED=0: build/<arch>/modules-pristine). x86_64's test kernels are modular already (kernel-config/x86_64.config):
 # there MODULES=1 changes nothing.
 KERNEL_KIND := $(if $(filter 1,$(GDB)),gdb,$(if $(filter 1,$(DEBUG)),debug,$(if $(filter 1,$(MODULES)),$(if $(filter x86_64,$(ARCH)),,modules))))
 ifneq ($(KERNEL_KIND),)
@@ -50,7 +50,7 @@ BOOT_TIMEOUT := 3600
 endif
 ifeq ($(KERNEL_KIND),gdb)
 BOOT_TIMEOUT := 86400
-BUILD_TARGETS := $(if $(filter x86_64,$(ARCH)),bzImage,Image) scripts_gdb
+BUILD_TARGETS := $(if $(filter x86_64,$(ARCH)),bzImage modules,Image) scripts_gdb
 export BUILD_TARGETS
 endif
 FLAVOUR ?= $(if $(filter 0,$(PATCHED)),pristine,patched)
@@ -424,7 +424,7 @@ help:
 ##H                        machine, console, kernel image, guest programs), build/ARCH/
 ##H   FRAGMENTS="F ..."    config fragments (default kernel-config/base.config and ARCH.config)
 ##H   TESTS="GLOB,..."     run only the guest tests matching these globs (test/*.list)
-##H   SUITES="LIST ..."    the guest test lists to run (default "tests ndctl"; arm64: "tests")
+##H   SUITES="LIST ..."    the guest test lists to run (default "tests ndctl nfit"; arm64: "tests")
 ##H   MEMMAP=SIZE!START    also give the guest an e820 pmem range (memmap=), e.g. 4G!4G
 ##H   ACCEL=auto|kvm|tcg   QEMU accelerator (auto: KVM only if a probe boot works)
 ##H   BOOT_TIMEOUT=SECS    host-side limit for one guest run (default 1200)

@@ -38,5 +38,7 @@ elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		say "KVM does not boot a kernel here; using TCG"
 	fi
 fi
-mkdir -p "$BUILD_DIR"
-echo "$answer" | tee "$cache"
+# Into place at once: a guest beside this one reads the cache without the lock.
+echo "$answer" >"$cache.tmp"
+mv "$cache.tmp" "$cache"
+echo "$answer"

@@ -5,7 +5,8 @@
 # conf/arch/$ARCH.env (QEMU, machine, console), conf/guest.env (and conf/guest.LIST.env),
 # conf/nvdimm.layout, the expectations
 # (scripts/expectations.sh); LIST (the guest's test list, test/LIST.list, default tests), TESTS
-# (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G),
+# (globs), MEMMAP (an e820 pmem range, e.g. 4G!4G), KERNEL_IMAGE and KERNEL_MODULES (a kernel built
+# elsewhere and its modules archive),
 # BOOT_TIMEOUT (s), INIT_TIMEOUT (s, until the kernel runs /init), ACCEL; for the benchmarks
 # (scripts/bench.sh): GUEST_PARAMS (more kernel parameters), QEMU_ARGS (more QEMU options), NVDIMM_PREFILL=1 (allocate the DIMMs' memory up
 # front), LOGS (where the logs go).
@@ -46,7 +47,10 @@ if [ -z "${KERNEL_IMAGE:-}" ] && grep -qx 'CONFIG_MODULES=y' "$dir/obj/.config" 
 		die "$kernel is modular but $modules is missing or older (run scripts/modules.sh after the build)"
 	fi
 fi
-if [ -z "${INITRD:-}${KERNEL_IMAGE:-}" ] && [ -f "$modules" ]; then
+# KERNEL_IMAGE (a kernel built elsewhere): its modules archive is KERNEL_MODULES, if it has one.
+[ -z "${KERNEL_IMAGE:-}" ] || modules=${KERNEL_MODULES:-}
+[ -z "${KERNEL_MODULES:-}" ] || [ -f "$KERNEL_MODULES" ] || die "no modules archive at KERNEL_MODULES=$KERNEL_MODULES"
+if [ -z "${INITRD:-}" ] && [ -n "$modules" ] && [ -f "$modules" ]; then
 	# One per list: the lists of a run boot at once (scripts/boots.sh).
 	mkdir -p "$dir"
 	cat "$initrd" "$modules" >"$dir/initrd-$LIST.cpio.gz"
@@ -233,7 +237,8 @@ while read -r name _ t _; do limit[$name]=$t; done < <(sed -e 's/#.*//' -e '/^[[
 	kill "$qemu" 2>/dev/null
 ) &
 watcher=$!
-trap 'kill $progress $watcher 2>/dev/null || true' EXIT
+# Stopped (make interrupted, or scripts/boots.sh stopping a lane): the guest goes too.
+trap 'kill $progress $watcher $qemu 2>/dev/null || true' EXIT
 wait "$qemu" || rc=$?
 sleep 0.5
 if [ -f "$logs/poweroff-hung" ]; then

@@ -15,10 +15,13 @@ STAGE=boot
 
 jobs=${BOOT_JOBS:-2}
 [[ $jobs =~ ^[1-9][0-9]*$ ]] || die "BOOT_JOBS=$jobs: a number of guests, 1 or more"
-mapfile -t lists < <("$TOP/scripts/suites.sh")
+found=$("$TOP/scripts/suites.sh")
+mapfile -t lists <<<"$found"
 dir=$(flavour_dir "${FLAVOUR:-patched}")
 failed=()
 
+# A list's held output and status of an earlier run go first.
+for l in "${lists[@]}"; do rm -f "$(logs_dir "$dir" "$l")/boot.out" "$(logs_dir "$dir" "$l")/boot.out.rc"; done
 if [ "$jobs" -eq 1 ] || [ ${#lists[@]} -eq 1 ]; then
 	for l in "${lists[@]}"; do
 		LIST=$l "$TOP/scripts/boot.sh" || failed+=("test/$l.list")
@@ -34,15 +37,25 @@ lanes=$((jobs - 1))
 out() { printf '%s/boot.out\n' "$(logs_dir "$dir" "$1")"; }
 pids=()
 declare -A lane_of=()
-trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+# Each lane is a process group of its own (set -m), so that stopping the stage (an error, make
+# interrupted) stops its boot.sh, whose exit stops its guest.
+# The first list's boot.sh runs in the background too, waited for: a signal to this script is
+# handled at once, not when that boot ends.
+fg=
+stop_lanes() {
+	for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || true; done
+	[ -z "$fg" ] || kill "$fg" 2>/dev/null || true
+}
+trap stop_lanes EXIT
+trap 'exit 130' INT TERM
 for ((lane = 0; lane < lanes; lane++)); do
 	mine=()
 	for ((i = 1 + lane; i < ${#lists[@]}; i += lanes)); do mine+=("${lists[$i]}"); done
 	for l in "${mine[@]}"; do
 		lane_of[$l]=$lane
 		mkdir -p "$(dirname "$(out "$l")")"
-		rm -f "$(out "$l")" "$(out "$l").rc"
 	done
+	set -m
 	(
 		for l in "${mine[@]}"; do
 			rc=0
@@ -52,9 +65,13 @@ for ((lane = 0; lane < lanes; lane++)); do
 		done
 	) &
 	pids+=($!)
+	set +m
 done
 say "booting test/${lists[0]}.list; beside it: $(printf 'test/%s.list ' "${lists[@]:1}")(their output follows)"
-LIST=${lists[0]} "$TOP/scripts/boot.sh" || failed+=("test/${lists[0]}.list")
+LIST=${lists[0]} "$TOP/scripts/boot.sh" &
+fg=$!
+wait "$fg" || failed+=("test/${lists[0]}.list")
+fg=
 for l in "${lists[@]:1}"; do
 	f=$(out "$l")
 	# A lane that ended without the list's status (killed) fails it.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Stage "image": the guest's initramfs, shared by every kernel flavour.
-# Input: test/ (init, runner, test and benchmark lists, shell tests, C tests built here), conf/nvdimm.layout,
+# Input: test/ (init, runner, test and benchmark lists, shell tests, C tests built here),
+# conf/nvdimm.layout, conf/modules.load and conf/depmod.*.conf (a modular guest's module loading),
 # the kernel selftests of build/guest/selftests/bin (scripts/selftests.sh), ndctl's tests of
 # test/ndctl.list and test/nfit.list from build/ndctl/obj (scripts/ndctl.sh),
 # busybox-static, ndctl, daxctl, mke2fs and kmod with the libraries they load (and bash, trace-cmd,

@@ -38,8 +38,8 @@ TREE_NAME=linux-$LINUX_VERSION
 # The test kernel's configuration: the fragments merged onto tinyconfig (FRAGMENTS overrides).
 DEFAULT_FRAGMENTS="kernel-config/base.config kernel-config/$ARCH.config"
 
-# The guest test lists whose tests a patch's "tests:" (series) can claim: the default kernels boot
-# the first two, a modular one (make MODULES=1) test/nfit.list too.
+# The guest test lists whose tests a patch's "tests:" (series) can claim: x86_64's kernels boot
+# all three (SUITES), arm64's the first.
 GUEST_LISTS="$TOP/test/tests.list $TOP/test/ndctl.list $TOP/test/nfit.list"
 
 # flavour_dir FLAVOUR: where one kernel flavour (pristine, patched, ...) keeps its tree and build.

@@ -20,7 +20,12 @@ cat >"$top/scripts/boot.sh" <<'EOS'
 set -euo pipefail
 echo "start $LIST $(date +%s%3N)" >>"$BUILD_DIR/calls"
 echo "  [1/1] ok $LIST/one"
-sleep 1
+# As boot.sh waits for QEMU: interruptible, and its exit stops the guest.
+sleep "${GUEST_SECONDS:-1}" &
+guest=$!
+echo "$$ $guest" >"$BUILD_DIR/pid.$LIST"
+trap 'kill $guest 2>/dev/null || true' EXIT
+wait "$guest"
 echo "end $LIST $(date +%s%3N)" >>"$BUILD_DIR/calls"
 [ "$LIST" != "${FAIL_LIST:-}" ] || { echo "boot: error: the guest of $LIST hung" >&2; exit 1; }
 EOS
@@ -57,6 +62,36 @@ if [ "$(t start ndctl)" -ge "$(t end tests)" ] && [ "$(t start nfit)" -ge "$(t e
 	pass "BOOT_JOBS=1: one guest at a time"
 else
 	fail "BOOT_JOBS=1: the guests' order:"; sed 's/^/#   | /' "$calls"
+fi
+
+rm -f "$calls"
+TESTS=nonesuch expect_fail "no list has a test matching TESTS" "no test matches TESTS='nonesuch'" \
+	env BOOT_JOBS=1 "$top/scripts/boots.sh"
+if [ ! -f "$calls" ]; then pass "... nothing booted"; else fail "... a guest booted"; fi
+
+# Stopped while the guests run: every list's boot.sh goes (its exit trap stops its QEMU).
+rm -f "$calls" "$BUILD_DIR"/pid.*
+SUITES="tests ndctl nfit" GUEST_SECONDS=30 "$top/scripts/boots.sh" >/dev/null 2>&1 &
+stage=$!
+for _ in $(seq 50); do [ -f "$BUILD_DIR/pid.ndctl" ] && [ -f "$BUILD_DIR/pid.tests" ] && break; sleep 0.1; done
+t0=$(date +%s)
+kill -TERM "$stage"
+wait "$stage" 2>/dev/null || true
+took=$(($(date +%s) - t0))
+sleep 0.5
+# alive PID: running (a zombie whose parent is gone is not).
+alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) && [[ $s != Z* ]]; }
+left=
+for l in tests ndctl; do
+	read -r stub guest <"$BUILD_DIR/pid.$l" 2>/dev/null || { left+=" $l(never started)"; continue; }
+	for p in "$stub" "$guest"; do
+		if alive "$p"; then left+=" $l:$p"; kill "$p"; fi
+	done
+done
+if [ -z "$left" ] && [ ! -f "$BUILD_DIR/pid.nfit" ] && [ "$took" -le 5 ]; then
+	pass "stopped: the stage ended in $took s, no list's boot left running, nfit's never started"
+else
+	fail "stopped: ended after $took s (guests of 30 s); left running or not started:$left"
 fi
 
 rm -f "$calls"

@@ -20,9 +20,9 @@
 #      again without a splat (v7.2.8: the re-enable ran cdev_init() on the cdev the holders'
 #      files still held; their close leaves the next open ENXIO, and the next disable warns
 #      "refcount_t: underflow", as lifetime/reopen-2m finds: fixes 10 and 11).
-# With a modular kernel (make MODULES=1) steps 3 and 4 are daxctl reconfigure-device -m
-# system-ram and -f -m devdax, as a user would run them; without one (daxctl finds no kmem module
-# to load), the same through sysfs: kmem's new_id, the blocks onlined movable, then offlined.
+# With a modular kernel (x86_64's) steps 3 and 4 are daxctl reconfigure-device -m system-ram and
+# -f -m devdax, as a user would run them; without one (arm64's: daxctl finds no kmem module to
+# load), the same through sysfs: kmem's new_id, the blocks onlined movable, then offlined.
 # "held" runs only on kernels with fixes 8 and 11 (lifetime/escape-ram-held-2m, kind patched): on
 # v7.2.8 the disable does not wait, and the pipe's page is then gone (reading it oopsed on arm64,
 # closing it on x86), which leaves the holder stuck.

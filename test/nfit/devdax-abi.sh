@@ -4,7 +4,7 @@
 # device's: it has no memmap of the instance's pgmap, so the series' device-DAX gives it a pfn_t
 # without PFN_DEV|PFN_MAP and maps it as folios, not with devmap entries; dax_abi (devdax/abi-4k)
 # must then find v7.2.8's folio values (PM_FILE, Rss) on both kernels, where the instances of
-# QEMU's NVDIMMs show the devmap values on the series. Needs nfit_test (make MODULES=1).
+# QEMU's NVDIMMs show the devmap values on the series. Needs nfit_test (test/nfit.list's guest).
 # v7.2.8 oopses at the first fault ("BUG: kernel NULL pointer dereference", RIP
 # dax_set_mapping+0x45 [device_dax]): nfit_test gives its pmem ranges fake physical addresses from
 # a gen_pool (4 GiB up, test_alloc()), and tools/testing/nvdimm/dax-dev.c's dax_pgoff_to_phys()
