@@ -96,6 +96,10 @@ culprit() {
 	local log=$dir/$OBJ_NAME/build.log n
 	# make names each object it failed on: "make[N]: *** [.../Makefile.build:NNN: mm/x.o] Error 1".
 	mapfile -t bad < <(sed -nE 's/.*\[[^]]*: ([^] ]+\.o)\] Error [0-9]+.*/\1/p' "$log" | sort -u)
+	if [ ${#bad[@]} -eq 0 ] && grep -q '^ERROR: modpost:' "$log"; then
+		grep '^ERROR: modpost:' "$log" | head -n 5 >&2
+		die "the whole series does not link its modules ($1; above): make bisect names the patch"
+	fi
 	[ ${#bad[@]} -gt 0 ] || die "the whole series does not build ($1), and no object is named in $log"
 	say "the whole series does not build ($1): looking for the patch that breaks ${bad[*]}"
 	for ((n = 1; n <= total; n++)); do

@@ -100,4 +100,9 @@ C
 expect_ok "a splat inside an expected window" v
 printf '[    4.0] BUG: unable to handle page fault\n' >>"$LOGS/console.log"
 expect_fail "a splat after the window closed" "splats" v
+# The guest's init gave up on the list before its runner started: named, and a failure.
+printf 'KTAP version 1\nBail out! depmod -C /tests/depmod.nfit.conf failed: no space\n' >"$LOGS/ktap.log"
+echo "$console_ok" >"$LOGS/console.log"
+expect_fail "a list the guest bailed out of" "the guest ran no test of the list: depmod -C" v
+
 ht_exit
