@@ -33,7 +33,7 @@ run() {
 		die "$1: compiling ${objs[*]} with W=1 failed (log: $log)"
 	fi
 	for o in "${objs[@]}"; do
-		grep -qE "^  CC +$o\$" "$log" || die "$1: $o was not compiled (log: $log)"
+		grep -qE "^  CC( \[M\])? +$o\$" "$log" || die "$1: $o was not compiled (log: $log)"
 	done
 	diagnostics "$2" "$obj" <"$log" >"$obj/w1.diag"
 	printf '%s\n' "$obj/w1.diag"
